@@ -1,0 +1,60 @@
+"""KIPP: the judging workflow of the public-service innovation competition."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app. `config_name` defaults to $KIPP_ENV (development)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    config = CONFIGS[config_name or os.environ.get("KIPP_ENV", "development")]
+    if config is ProductionConfig:
+        ProductionConfig.check()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.config["KIPP_STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from kipp.auth.sessions import init_login
+    from kipp.extensions import babel, csrf, db, migrate
+    from kipp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
+    init_login(app)
+
+    from kipp import models  # noqa: F401  (register tables)
+
+
+def register_blueprints(app: Flask) -> None:
+    from kipp.api import register_api
+    from kipp.errors import register_error_handlers
+    from kipp.health import bp as health
+    from kipp.web import register_web
+
+    register_error_handlers(app)
+    register_api(app)
+    app.register_blueprint(health)
+    register_web(app)
+
+
+def register_cli(app: Flask) -> None:
+    from kipp.cli import register
+
+    register(app)

@@ -1,0 +1,53 @@
+"""Who is calling the API: a bearer token or a browser session (CSRF-checked on writes)."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kipp.auth.services import user_for_token
+from kipp.errors import Forbidden, NotFound, Unauthenticated
+from kipp.extensions import csrf
+from kipp.models import User
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def resolve_api_caller() -> None:
+    """Set `g.api_user` (or None) and `g.api_token`; called before every /api/v1 request."""
+    g.api_user, g.api_token = None, None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        found = user_for_token(header[7:].strip())
+        if found is None:
+            # A bad token is never silently downgraded to "anonymous".
+            raise Unauthenticated(_("The token is missing, expired or revoked."))
+        g.api_user, g.api_token = found
+        return
+    if current_user.is_authenticated:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
+        g.api_user = current_user._get_current_object()
+
+
+def caller() -> User:
+    """The authenticated caller, or Unauthenticated (401)."""
+    user = getattr(g, "api_user", None)
+    if user is None:
+        raise Unauthenticated(_("Log in or send a bearer token."))
+    return user
+
+
+def require_role(*roles: str) -> User:
+    """The caller if they hold one of `roles`; otherwise Forbidden (they may still read)."""
+    user = caller()
+    if user.role not in roles:
+        raise Forbidden(_("Your role does not allow this action."))
+    return user
+
+
+def visible_or_404(obj, allowed: bool):
+    if obj is None or not allowed:
+        raise NotFound(_("Not found."))
+    return obj

@@ -1,0 +1,126 @@
+"""/competitions: create, read, change, move stage; audit chain per competition."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from kipp.api import serializers as out
+from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.schemas import CompetitionIn, CompetitionPatch, PageArgs, StageIn
+from kipp.audit import chain
+from kipp.competitions import services, stages
+from kipp.extensions import db
+from kipp.models import AuditEvent, Competition
+from kipp.permissions import can_read_audit, can_read_competition
+
+blp = Blueprint(
+    "api_competitions",
+    __name__,
+    url_prefix="/api/v1",
+    description="Competitions, stages and their audit chains",
+)
+
+
+def get_competition(competition_id: int) -> Competition:
+    user = caller()
+    comp = db.session.get(Competition, competition_id)
+    return visible_or_404(comp, comp is not None and can_read_competition(user, comp))
+
+
+@blp.post("/competitions")
+@blp.arguments(CompetitionIn)
+@blp.response(201)
+def create(data):
+    actor = require_role("admin")
+    comp = services.create_competition(actor, data)
+    db.session.commit()
+    return out.competition(comp)
+
+
+@blp.get("/competitions")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200)
+def index(args):
+    caller()
+    return out.page(
+        select(Competition).order_by(Competition.year.desc(), Competition.id.desc()),
+        args["page"],
+        args["per_page"],
+        out.competition,
+    )
+
+
+@blp.get("/competitions/<int:competition_id>")
+@blp.response(200)
+def show(competition_id):
+    comp = get_competition(competition_id)
+    return out.competition(comp) | {"next_stage": stages.next_stage(comp.stage)}
+
+
+@blp.patch("/competitions/<int:competition_id>")
+@blp.arguments(CompetitionPatch)
+@blp.response(200)
+def patch(data, competition_id):
+    comp = get_competition(competition_id)
+    actor = require_role("admin")
+    services.update_competition(actor, comp, data)
+    db.session.commit()
+    return out.competition(comp)
+
+
+@blp.post("/competitions/<int:competition_id>/stage")
+@blp.arguments(StageIn)
+@blp.response(200)
+def move(data, competition_id):
+    comp = get_competition(competition_id)
+    actor = require_role("admin")
+    stages.move_stage(actor, comp, data["to"], data["force"], data.get("reason"))
+    db.session.commit()
+    return out.competition(comp)
+
+
+def _audit_competition(competition_id: int) -> Competition:
+    comp = get_competition(competition_id)
+    user = caller()
+    if not can_read_audit(user, comp):
+        require_role("admin", "chair")
+    return comp
+
+
+@blp.get("/competitions/<int:competition_id>/audit")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200)
+def audit(args, competition_id):
+    comp = _audit_competition(competition_id)
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.chain == chain.chain_for(comp.id))
+        .order_by(AuditEvent.seq)
+    )
+    return out.page(
+        query, args["page"], args["per_page"], lambda e: chain.serialize(e, comp.timezone)
+    )
+
+
+@blp.get("/competitions/<int:competition_id>/audit/verify")
+@blp.response(200)
+def audit_verify(competition_id):
+    comp = _audit_competition(competition_id)
+    return chain.verify(comp.id)
+
+
+@blp.get("/audit")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200)
+def global_audit(args):
+    require_role("admin")
+    query = select(AuditEvent).where(AuditEvent.chain == chain.GLOBAL).order_by(AuditEvent.seq)
+    return out.page(query, args["page"], args["per_page"], chain.serialize)
+
+
+@blp.get("/audit/verify")
+@blp.response(200)
+def global_audit_verify():
+    require_role("admin")
+    return chain.verify(None)

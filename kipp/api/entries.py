@@ -1,0 +1,211 @@
+"""/entries, /attachments, /screening: drafting, submitting and screening entries."""
+
+from __future__ import annotations
+
+from flask import current_app, request, send_file
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from kipp.api import serializers as out
+from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.competitions import get_competition
+from kipp.api.schemas import (
+    AttachmentKind,
+    BulkScreeningIn,
+    EntryIn,
+    EntryListArgs,
+    EntryPatch,
+    ScreeningIn,
+)
+from kipp.entries import services, storage
+from kipp.errors import Forbidden, NotFound, ValidationFailed
+from kipp.extensions import db
+from kipp.models import Attachment, Entry
+from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
+from kipp.screening import services as screening
+from kipp.screening.reasons import REASONS, label
+
+blp = Blueprint(
+    "api_entries",
+    __name__,
+    url_prefix="/api/v1",
+    description="Entries, attachments and administrative screening",
+)
+
+
+def get_entry(entry_id: int) -> Entry:
+    user = caller()
+    entry = db.session.get(Entry, entry_id)
+    return visible_or_404(entry, entry is not None and can_read_entry(user, entry))
+
+
+def dump(entry: Entry) -> dict:
+    return out.entry(entry, blockers=services.blockers(entry) if entry.status == "draft" else [])
+
+
+@blp.post("/competitions/<int:competition_id>/entries")
+@blp.arguments(EntryIn)
+@blp.response(201)
+def create(data, competition_id):
+    comp = get_competition(competition_id)
+    user = caller()
+    if not can_create_entries(user):
+        raise Forbidden(_("Only an agency account can create entries."))
+    entry = services.create_entry(user, comp, data)
+    db.session.commit()
+    return dump(entry)
+
+
+@blp.get("/competitions/<int:competition_id>/entries")
+@blp.arguments(EntryListArgs, location="query")
+@blp.response(200)
+def index(args, competition_id):
+    comp = get_competition(competition_id)
+    user = caller()
+    query = select(Entry).where(Entry.competition_id == comp.id).order_by(Entry.id)
+    if user.role == "agency":
+        query = query.where(Entry.agency_id == user.agency_id)
+    elif user.role != "admin":
+        raise Forbidden(_("Your role does not allow listing entries."))
+    for key in ("status", "group", "agency_id"):
+        if args.get(key) is not None:
+            query = query.where(getattr(Entry, key) == args[key])
+    return out.page(query, args["page"], args["per_page"], out.entry)
+
+
+@blp.get("/entries/<int:entry_id>")
+@blp.response(200)
+def show(entry_id):
+    return dump(get_entry(entry_id))
+
+
+@blp.patch("/entries/<int:entry_id>")
+@blp.arguments(EntryPatch)
+@blp.response(200)
+def patch(data, entry_id):
+    entry = get_entry(entry_id)
+    if not can_edit_entry(caller(), entry):
+        raise Forbidden(_("Only the entry's agency can change it."))
+    services.update_entry(caller(), entry, data)
+    db.session.commit()
+    return dump(entry)
+
+
+@blp.post("/entries/<int:entry_id>/submit")
+@blp.response(200)
+def submit(entry_id):
+    entry = get_entry(entry_id)
+    if not can_edit_entry(caller(), entry):
+        raise Forbidden(_("Only the entry's agency can submit it."))
+    services.submit_entry(caller(), entry)
+    db.session.commit()
+    return dump(entry)
+
+
+@blp.post("/entries/<int:entry_id>/attachments")
+@blp.response(201)
+def upload(entry_id):
+    """Multipart form: `file` (a PDF, checked by content) and `kind`."""
+    entry = get_entry(entry_id)
+    if not can_edit_entry(caller(), entry):
+        raise Forbidden(_("Only the entry's agency can attach documents."))
+    errors = AttachmentKind().validate({"kind": request.form.get("kind")})
+    upload = request.files.get("file")
+    if upload is None:
+        errors["file"] = [_("Choose a file.")]
+    if errors:
+        raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
+    data = upload.read(current_app.config["KIPP_MAX_UPLOAD_BYTES"] + 1)
+    att = services.add_attachment(
+        caller(),
+        entry,
+        request.form["kind"],
+        upload.filename or "",
+        data,
+        current_app.config["KIPP_MAX_UPLOAD_BYTES"],
+    )
+    db.session.commit()
+    return {
+        "id": att.id,
+        "filename": att.filename,
+        "size": att.size,
+        "sha256": att.sha256,
+        "kind": att.kind,
+    }
+
+
+def get_attachment(attachment_id: int) -> Attachment:
+    user = caller()
+    att = db.session.get(Attachment, attachment_id)
+    return visible_or_404(att, att is not None and can_read_entry(user, att.entry))
+
+
+def stream(att: Attachment):
+    path = storage.path_of(att.stored_name)
+    if not path.exists():
+        raise NotFound(_("Not found."))
+    resp = send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=att.filename
+    )
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+@blp.get("/attachments/<int:attachment_id>")
+def download(attachment_id):
+    return stream(get_attachment(attachment_id))
+
+
+@blp.delete("/attachments/<int:attachment_id>")
+@blp.response(204)
+def delete(attachment_id):
+    att = get_attachment(attachment_id)
+    if not can_edit_entry(caller(), att.entry):
+        raise Forbidden(_("Only the entry's agency can remove documents."))
+    stored = att.stored_name
+    services.delete_attachment(caller(), att)
+    db.session.commit()
+    storage.remove(stored)
+    return ""
+
+
+@blp.get("/screening-reasons")
+@blp.response(200)
+def reasons():
+    caller()
+    locale = str(get_locale() or "id")
+    items = [
+        {"code": c, "label": label(c, locale), "labels": texts} for c, texts in REASONS.items()
+    ]
+    return {"items": items, "total": len(items)}
+
+
+@blp.post("/entries/<int:entry_id>/screening")
+@blp.arguments(ScreeningIn)
+@blp.response(200)
+def screen(data, entry_id):
+    entry = get_entry(entry_id)
+    actor = require_role("admin")
+    screening.screen(actor, entry, data["decision"], data["reason_codes"], data.get("note"))
+    db.session.commit()
+    return dump(entry)
+
+
+@blp.post("/competitions/<int:competition_id>/screening/bulk")
+@blp.arguments(BulkScreeningIn)
+@blp.response(200)
+def screen_bulk(data, competition_id):
+    comp = get_competition(competition_id)
+    actor = require_role("admin")
+    ids = list(dict.fromkeys(data["entry_ids"]))
+    entries = db.session.scalars(
+        select(Entry).where(Entry.id.in_(ids), Entry.competition_id == comp.id)
+    ).all()
+    if len(entries) != len(ids):
+        raise NotFound(_("Some entries were not found in this competition."))
+    screening.screen_many(actor, entries, data["decision"], data["reason_codes"], data.get("note"))
+    db.session.commit()
+    return {"items": [out.entry(e) for e in entries], "total": len(entries)}

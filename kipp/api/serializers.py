@@ -1,0 +1,117 @@
+"""Model → JSON dicts for the API. Timestamps come out in the competition's timezone."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kipp.clock import local
+from kipp.extensions import db
+from kipp.models import Agency, Attachment, Competition, Entry, User
+
+
+def iso(value, tz: str = "Asia/Jakarta") -> str | None:
+    return local(value, tz).isoformat() if value else None
+
+
+def agency(a: Agency) -> dict:
+    return {"id": a.id, "name": a.name, "kind": a.kind, "province": a.province, "is_3t": a.is_3t}
+
+
+def user(u: User) -> dict:
+    return {
+        "id": u.id,
+        "email": u.email,
+        "name": u.name,
+        "role": u.role,
+        "agency_id": u.agency_id,
+        "active": u.active,
+        "locale": u.locale,
+        "version": u.version,
+        "conflicts": [{"agency_id": c.agency_id, "reason": c.reason} for c in u.conflicts],
+    }
+
+
+def competition(c: Competition) -> dict:
+    tz = c.timezone
+
+    def crit(k):
+        return {
+            "code": k.code,
+            "name": k.name,
+            "weight": k.weight,
+            "word_limit": k.word_limit,
+            "guidance": k.guidance,
+        }
+
+    return {
+        "id": c.id,
+        "name": c.name,
+        "year": c.year,
+        "timezone": tz,
+        "stage": c.stage,
+        "version": c.version,
+        "submission_opens_at": iso(c.submission_opens_at, tz),
+        "submission_closes_at": iso(c.submission_closes_at, tz),
+        "groups": {
+            g.code: {"quota": g.quota, "min_implementation_years": g.min_implementation_years}
+            for g in c.groups
+        },
+        "shortlist_size": c.shortlist_size,
+        "final_size": c.final_size,
+        "evaluators_per_entry": c.evaluators_per_entry,
+        "criteria": [crit(k) for k in c.round_criteria("evaluation")],
+        "panel_criteria": [crit(k) for k in c.round_criteria("panel")],
+    }
+
+
+def attachment(a: Attachment, tz: str = "Asia/Jakarta") -> dict:
+    return {
+        "id": a.id,
+        "kind": a.kind,
+        "filename": a.filename,
+        "size": a.size,
+        "sha256": a.sha256,
+        "created_at": iso(a.created_at, tz),
+    }
+
+
+def entry(e: Entry, *, blockers: list | None = None) -> dict:
+    tz = e.competition.timezone
+    out = {
+        "id": e.id,
+        "competition_id": e.competition_id,
+        "agency_id": e.agency_id,
+        "agency": e.agency.name,
+        "title": e.title,
+        "group": e.group,
+        "category": e.category,
+        "summary": e.summary,
+        "answers": e.answers or {},
+        "started_on": e.started_on.isoformat() if e.started_on else None,
+        "video_url": e.video_url,
+        "replicates": e.replicates,
+        "replication_type": e.replication_type,
+        "status": e.status,
+        "version": e.version,
+        "submitted_at": iso(e.submitted_at, tz),
+        "created_at": iso(e.created_at, tz),
+        "updated_at": iso(e.updated_at, tz),
+        "attachments": [attachment(a, tz) for a in e.attachments],
+    }
+    if e.status in ("eligible", "ineligible"):
+        out["screening"] = {
+            "decision": "pass" if e.status == "eligible" else "fail",
+            "reason_codes": e.screening_reasons or [],
+            "note": e.screening_note,
+            "screened_at": iso(e.screened_at, tz),
+        }
+    if blockers is not None:
+        out["missing"] = blockers
+    return out
+
+
+def page(query, page: int, per_page: int, dump) -> dict:
+    """Run `query` (a select of one entity) one page at a time: {"items", "total"}."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": [dump(r) for r in rows], "total": total, "page": page, "per_page": per_page}

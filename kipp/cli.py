@@ -1,0 +1,50 @@
+"""Command-line bootstrap: `flask --app wsgi create-user …`, `flask --app wsgi seed-demo`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from kipp.errors import DomainError
+from kipp.extensions import db
+from kipp.models import ROLES
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", required=True, type=click.Choice(ROLES))
+    @click.option("--agency-id", type=int, default=None)
+    @click.option(
+        "--password-stdin",
+        is_flag=True,
+        required=True,
+        help="Read the password from one line of standard input.",
+    )
+    def create_user(email, name, role, agency_id, password_stdin):
+        """Create an account (the password never appears on the command line)."""
+        from kipp.accounts.services import create_user as create
+
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            user = create(None, email, name, role, password, agency_id)
+        except DomainError as exc:
+            db.session.rollback()
+            details = "; ".join(
+                f"{k}: {' '.join(map(str, v))}" for k, v in (exc.errors or {}).items()
+            )
+            raise click.ClickException(f"{exc.detail} {details}".strip()) from exc
+        db.session.commit()
+        click.echo(f"created user {user.id} <{user.email}> as {user.role}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the demo competition (idempotent) and print the demo logins."""
+        from kipp.demo import seed
+
+        created = seed()
+        db.session.commit()
+        click.echo(created)

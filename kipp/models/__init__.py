@@ -1,0 +1,29 @@
+"""All models, one module per aggregate; importing this registers every table."""
+
+from kipp.models.agencies import AGENCY_KINDS, Agency
+from kipp.models.audit import AuditEvent, AuditHead
+from kipp.models.competitions import ROUNDS, STAGES, Competition, CompetitionGroup, Criterion
+from kipp.models.entries import ATTACHMENT_KINDS, REPLICATION_TYPES, Attachment, Entry
+from kipp.models.users import REVIEWER_ROLES, ROLES, ApiToken, Conflict, LoginFailure, User
+
+__all__ = [
+    "AGENCY_KINDS",
+    "ATTACHMENT_KINDS",
+    "REPLICATION_TYPES",
+    "REVIEWER_ROLES",
+    "ROLES",
+    "ROUNDS",
+    "STAGES",
+    "Agency",
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "AuditHead",
+    "Competition",
+    "CompetitionGroup",
+    "Conflict",
+    "Criterion",
+    "Entry",
+    "LoginFailure",
+    "User",
+]

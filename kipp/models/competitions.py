@@ -1,0 +1,104 @@
+"""A competition year: its dates, groups, criteria, tier sizes and stage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kipp.clock import now
+from kipp.extensions import db
+from kipp.models.types import UTCDateTime
+
+STAGES = (
+    "draft",
+    "submission",
+    "screening",
+    "evaluation",
+    "shortlist",
+    "panel",
+    "final",
+    "awarded",
+)
+ROUNDS = ("evaluation", "panel")
+
+
+class Competition(db.Model):
+    __tablename__ = "competitions"
+    __table_args__ = (
+        CheckConstraint("submission_opens_at < submission_closes_at", name="dates_ordered"),
+        CheckConstraint("shortlist_size > 0 AND final_size > 0", name="sizes_positive"),
+        CheckConstraint("evaluators_per_entry > 0", name="per_entry_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int]
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    submission_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submission_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    shortlist_size: Mapped[int] = mapped_column(default=99)
+    final_size: Mapped[int] = mapped_column(default=45)
+    evaluators_per_entry: Mapped[int] = mapped_column(default=2)
+    stage: Mapped[str] = mapped_column(String(20), default="draft")
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    groups: Mapped[list[CompetitionGroup]] = relationship(
+        back_populates="competition", cascade="all, delete-orphan", order_by="CompetitionGroup.id"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="competition",
+        cascade="all, delete-orphan",
+        order_by="(Criterion.round, Criterion.position)",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def round_criteria(self, round_: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.round == round_]
+
+    def group(self, code: str) -> CompetitionGroup | None:
+        return next((g for g in self.groups if g.code == code), None)
+
+
+class CompetitionGroup(db.Model):
+    """An entry group (umum, replikasi, khusus) with its per-agency quota and age rule."""
+
+    __tablename__ = "competition_groups"
+    __table_args__ = (
+        UniqueConstraint("competition_id", "code"),
+        CheckConstraint("quota >= 0 AND min_implementation_years >= 0", name="non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(30))
+    quota: Mapped[int]
+    min_implementation_years: Mapped[int]
+
+    competition: Mapped[Competition] = relationship(back_populates="groups")
+
+
+class Criterion(db.Model):
+    """A weighted criterion of one round; weights of a round sum to 100."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("competition_id", "round", "code"),
+        CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),
+        CheckConstraint("round IN ('evaluation','panel')", name="round"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"))
+    round: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int]
+    word_limit: Mapped[int | None]
+    guidance: Mapped[str | None] = mapped_column(String(1000))
+    position: Mapped[int] = mapped_column(default=0)
+
+    competition: Mapped[Competition] = relationship(back_populates="criteria")

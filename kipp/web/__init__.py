@@ -1,0 +1,68 @@
+"""Server-rendered pages for people; each feature has its own blueprint."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, url_for
+from flask_login import current_user, login_required
+
+from kipp.clock import local
+from kipp.permissions import (
+    can_edit_entry,
+    can_manage_competition,
+    can_read_audit,
+    can_read_entry,
+    can_screen,
+    is_admin,
+)
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    if current_user.role == "admin":
+        return redirect(url_for("admin.competitions"))
+    if current_user.role == "agency":
+        return redirect(url_for("agency.dashboard"))
+    return redirect(url_for("web.welcome"))
+
+
+@bp.get("/welcome")
+@login_required
+def welcome():
+    from flask import render_template
+
+    return render_template("welcome.html")
+
+
+def register_web(app: Flask) -> None:
+    from kipp.auth.views import bp as auth
+
+    app.register_blueprint(bp)
+    app.register_blueprint(auth)
+    for module in WEB_MODULES:
+        app.register_blueprint(module.bp)
+
+    @app.template_filter("local")
+    def _local(value, tz="Asia/Jakarta", fmt="%d-%m-%Y %H:%M %Z"):
+        return local(value, tz).strftime(fmt) if value else ""
+
+    app.jinja_env.globals.update(
+        can_edit_entry=can_edit_entry,
+        can_read_entry=can_read_entry,
+        can_screen=can_screen,
+        can_manage_competition=can_manage_competition,
+        can_read_audit=can_read_audit,
+        is_admin=is_admin,
+    )
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+
+WEB_MODULES: list = []
