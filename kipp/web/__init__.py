@@ -38,10 +38,11 @@ def welcome():
 
 def register_web(app: Flask) -> None:
     from kipp.auth.views import bp as auth
+    from kipp.web import admin, agency, screening
 
     app.register_blueprint(bp)
     app.register_blueprint(auth)
-    for module in WEB_MODULES:
+    for module in (agency, admin, screening):
         app.register_blueprint(module.bp)
 
     @app.template_filter("local")
@@ -64,5 +65,3 @@ def register_web(app: Flask) -> None:
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
 
-
-WEB_MODULES: list = []
