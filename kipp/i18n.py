@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI, workers: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = current_app.config["KIPP_LOCALES"]
     chosen = request.args.get("lang")
     if chosen in supported:

@@ -1,0 +1,204 @@
+"""The demo data behind `flask --app wsgi seed-demo`.
+
+`seed()` loads agencies, one account per role, a KIPP 2026 in screening with ~120 entries and
+a KIPP 2027 open for submission, and returns the login summary. Guarantees:
+- Idempotent: agencies are found by name, accounts by e-mail, competitions by name
+  ("KIPP 2026", "KIPP 2027"); what exists is left untouched, so a second run creates nothing
+  and returns the same login table. (An operator's own "KIPP 2026" would be taken as loaded.)
+- Goes through the services (create_agency, create_user, add_conflict, create_competition,
+  move_stage, create_entry), so every change is on an audit chain and every chain verifies.
+  Only the closed-year entries are inserted directly — no service may submit into a closed
+  window — and they are announced by one `competition.seed` event on that competition's chain.
+- Flushes but never commits: the caller (the CLI) commits once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from kipp.accounts import services as accounts
+from kipp.audit.chain import record
+from kipp.auth.services import find_user_by_email
+from kipp.clock import local, now
+from kipp.competitions.defaults import (
+    DEFAULT_GROUPS,
+    EVALUATION_CRITERIA_2023,
+    PANEL_CRITERIA,
+)
+from kipp.competitions.services import create_competition
+from kipp.competitions.stages import move_stage
+from kipp.demo.entries import ClosedYear, open_year_drafts
+from kipp.demo.people import AGENCIES, CONFLICTS, DEMO_AGENCY, DEMO_PASSWORD, USERS
+from kipp.entries.services import create_entry
+from kipp.extensions import db
+from kipp.models import Agency, Competition, Conflict, User
+
+__all__ = ["DEMO_PASSWORD", "seed"]
+
+WIB = ZoneInfo("Asia/Jakarta")
+CLOSED_YEAR = "KIPP 2026"
+OPEN_YEAR = "KIPP 2027"
+
+
+@contextmanager
+def _one_hash_for_demo_password():
+    """Hash the shared demo password once instead of once per account.
+
+    Argon2id costs ~0.3 s per hash; sixteen accounts would make the seed slow. The demo
+    password is public, so sharing one salted hash between demo accounts loses nothing.
+    Any other password still goes through the normal hasher.
+    """
+    original = accounts.hash_password
+    cache: dict[str, str] = {}
+
+    def hash_once(password: str) -> str:
+        if password != DEMO_PASSWORD:
+            return original(password)
+        if password not in cache:
+            cache[password] = original(password)
+        return cache[password]
+
+    accounts.hash_password = hash_once
+    try:
+        yield
+    finally:
+        accounts.hash_password = original
+
+
+def _agencies(admin: User, made: Counter) -> dict[str, Agency]:
+    out = {}
+    for name, kind, province, is_3t in AGENCIES:
+        found = db.session.scalar(select(Agency).where(func.lower(Agency.name) == name.lower()))
+        if found is None:
+            found = accounts.create_agency(admin, name, kind, province, is_3t)
+            made["agencies"] += 1
+        out[name] = found
+    return out
+
+
+def _user(actor, role, email, name, agency: Agency | None, made: Counter) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        agency_id = agency.id if agency else None
+        user = accounts.create_user(actor, email, name, role, DEMO_PASSWORD, agency_id)
+        made["accounts"] += 1
+    return user
+
+
+def _people(made: Counter) -> tuple[User, dict[str, Agency], dict[str, User]]:
+    with _one_hash_for_demo_password():
+        role, email, name, _home = USERS[0]
+        admin = _user(None, role, email, name, None, made)
+        agencies = _agencies(admin, made)
+        users = {email: admin}
+        for role, email, name, home in USERS[1:]:
+            users[email] = _user(admin, role, email, name, agencies.get(home), made)
+    for email, agency_name, reason in CONFLICTS:
+        user, agency = users[email], agencies[agency_name]
+        exists = db.session.scalar(
+            select(Conflict.id).where(Conflict.user_id == user.id, Conflict.agency_id == agency.id)
+        )
+        if not exists:
+            accounts.add_conflict(admin, user, agency.id, reason)
+            made["conflicts"] += 1
+    return admin, agencies, users
+
+
+def _competition(admin: User, name: str, year: int, opens: datetime, closes: datetime):
+    return create_competition(
+        admin,
+        {
+            "name": name,
+            "year": year,
+            "timezone": "Asia/Jakarta",
+            "submission_opens_at": opens,
+            "submission_closes_at": closes,
+            "groups": DEFAULT_GROUPS,
+            "criteria": EVALUATION_CRITERIA_2023,
+            "panel_criteria": PANEL_CRITERIA,
+        },
+    )
+
+
+def _closed_year(admin: User, agencies: dict[str, Agency]) -> int:
+    """KIPP 2026: the window has closed, screening is half done. Returns the entry count."""
+    comp = _competition(
+        admin,
+        CLOSED_YEAR,
+        2026,
+        datetime(2026, 3, 1, 8, 0, tzinfo=WIB),
+        datetime(2026, 6, 30, 23, 59, 59, tzinfo=WIB),
+    )
+    move_stage(admin, comp, "submission")
+    move_stage(admin, comp, "screening")
+    rows = ClosedYear(random.Random(2026), comp, list(agencies.values()), admin).build()
+    db.session.add_all(rows)
+    db.session.flush()
+    counts = Counter(r.status for r in rows)
+    record(
+        admin,
+        "competition.seed",
+        f"competition:{comp.id}",
+        competition_id=comp.id,
+        after={"source": "kipp.demo", "entries": dict(sorted(counts.items()))},
+    )
+    return len(rows)
+
+
+def _open_year(admin: User, agency_user: User) -> int:
+    """KIPP 2027: open from 30 days before the seed until 60 days after, in WIB.
+
+    Returns the number of drafts made for the demo agency through the editor's service.
+    """
+    today = local(now(), "Asia/Jakarta").date()
+    opens = datetime.combine(today - timedelta(days=30), time(8, 0), tzinfo=WIB)
+    closes = datetime.combine(today + timedelta(days=60), time(23, 59, 59), tzinfo=WIB)
+    comp = _competition(admin, OPEN_YEAR, 2027, opens, closes)
+    move_stage(admin, comp, "submission")
+    drafts = open_year_drafts(comp, today)
+    for data in drafts:
+        create_entry(agency_user, comp, data)
+    return len(drafts)
+
+
+def _find(name: str) -> Competition | None:
+    return db.session.scalar(select(Competition).where(Competition.name == name))
+
+
+def _logins(users: dict[str, User]) -> list[str]:
+    lines = [f"{'role':<10} {'e-mail':<24} {'password':<16} agency"]
+    for user in users.values():
+        agency = user.agency.name if user.agency else ""
+        lines.append(f"{user.role:<10} {user.email:<24} {DEMO_PASSWORD:<16} {agency}".rstrip())
+    return lines
+
+
+def seed() -> str:
+    """Load the demo data (idempotent) and return the login summary; the caller commits."""
+    made: Counter = Counter()
+    admin, agencies, users = _people(made)
+    created = [
+        f"{made[key]} {one if made[key] == 1 else many}"
+        for key, one, many in (
+            ("agencies", "agency", "agencies"),
+            ("accounts", "account", "accounts"),
+            ("conflicts", "declared conflict", "declared conflicts"),
+        )
+        if made[key]
+    ]
+    if _find(CLOSED_YEAR) is None:
+        n = _closed_year(admin, agencies)
+        created.append(f"{CLOSED_YEAR} in screening with {n} entries")
+    if _find(OPEN_YEAR) is None:
+        n = _open_year(admin, users["agency@kipp.demo"])
+        created.append(f"{OPEN_YEAR} open for submission with {n} drafts of {DEMO_AGENCY}")
+    head = "KIPP demo data: " + (
+        "created " + "; ".join(created) + "." if created else "already loaded, nothing created."
+    )
+    return "\n".join([head, "", *_logins(users)])
