@@ -1,0 +1,1 @@
+"""Judging rules: ranking (totals, means, z-scores, ties, cuts) and reviewer assignment."""
