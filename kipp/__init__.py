@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
 
     from kipp import models  # noqa: F401  (register tables)
+    from kipp.judging import guards  # noqa: F401  (register the judging stage guards)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,6 +4,7 @@ from kipp.models.agencies import AGENCY_KINDS, Agency
 from kipp.models.audit import AuditEvent, AuditHead
 from kipp.models.competitions import ROUNDS, STAGES, Competition, CompetitionGroup, Criterion
 from kipp.models.entries import ATTACHMENT_KINDS, REPLICATION_TYPES, Attachment, Entry
+from kipp.models.judging import TIERS, Assignment, ScoreValue, Selection, SelectionEntry
 from kipp.models.users import REVIEWER_ROLES, ROLES, ApiToken, Conflict, LoginFailure, User
 
 __all__ = [
@@ -14,7 +15,9 @@ __all__ = [
     "ROLES",
     "ROUNDS",
     "STAGES",
+    "TIERS",
     "Agency",
+    "Assignment",
     "ApiToken",
     "Attachment",
     "AuditEvent",
@@ -25,5 +28,8 @@ __all__ = [
     "Criterion",
     "Entry",
     "LoginFailure",
+    "ScoreValue",
+    "Selection",
+    "SelectionEntry",
     "User",
 ]

@@ -1,0 +1,32 @@
+"""Which entries a reviewer may read (one indexed query each)."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+
+from kipp.extensions import db
+from kipp.models import Assignment, Entry, Selection, SelectionEntry, User
+
+
+def reviewer_may_read(user: User, entry: Entry) -> bool:
+    """Assigned reviewers read their entries; the chair and panelists also read every entry of
+    a selection (they decide on it) unless it belongs to an agency they conflict with."""
+    assigned = select(Assignment.id).where(
+        Assignment.entry_id == entry.id, Assignment.user_id == user.id
+    )
+    if db.session.scalar(select(exists(assigned))):
+        return True
+    if user.role not in ("chair", "panelist"):
+        return False
+    from kipp.accounts.services import conflicted_agency_ids
+
+    if entry.agency_id in conflicted_agency_ids(user):
+        return False
+    selected = (
+        select(SelectionEntry.id)
+        .join(Selection)
+        .where(
+            SelectionEntry.entry_id == entry.id, Selection.competition_id == entry.competition_id
+        )
+    )
+    return bool(db.session.scalar(select(exists(selected))))
