@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: install browser-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -o addopts="-p no:cacheprovider" -q --durations=5
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from kipp.clock import local
@@ -50,6 +51,7 @@ def register_web(app: Flask) -> None:
         return local(value, tz).strftime(fmt) if value else ""
 
     app.jinja_env.globals.update(
+        get_locale=get_locale,
         can_edit_entry=can_edit_entry,
         can_read_entry=can_read_entry,
         can_screen=can_screen,
