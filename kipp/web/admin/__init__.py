@@ -1,5 +1,111 @@
-"""The secretariat's pages: agencies, users, competitions, stages and audit."""
+"""The secretariat's pages: agencies, users, competitions, stages and audit.
 
-from flask import Blueprint
+Every page here is admin-only (`admin_required`: anonymous → login redirect, other roles →
+403) except a competition's audit page, which the panel chair may read too.
+Views follow one pattern: parse the form, call one service, commit once, flash and redirect;
+a `DomainError` rolls back and re-renders the form with what the user typed and the messages.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import Field, FieldList, FormField
+
+from kipp.errors import DomainError
+from kipp.extensions import db
+from kipp.models import STAGES
+from kipp.permissions import is_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+STAGE_LABELS = {
+    "draft": _l("Draft"),
+    "submission": _l("Submission"),
+    "screening": _l("Screening"),
+    "evaluation": _l("Evaluation"),
+    "shortlist": _l("Shortlist"),
+    "panel": _l("Panel"),
+    "final": _l("Final"),
+    "awarded": _l("Awarded"),
+}
+assert set(STAGE_LABELS) == set(STAGES)
+
+ROLE_LABELS = {
+    "admin": _l("Secretariat (admin)"),
+    "agency": _l("Agency (Admin Lokal)"),
+    "evaluator": _l("Evaluator"),
+    "panelist": _l("Panelist"),
+    "chair": _l("Panel chair"),
+}
+
+KIND_LABELS = {
+    "kementerian": _l("Ministry"),
+    "lembaga": _l("Agency (lembaga)"),
+    "provinsi": _l("Province"),
+    "kabupaten": _l("Regency"),
+    "kota": _l("City"),
+    "bumn": _l("State-owned company"),
+    "bumd": _l("Regional company"),
+}
+
+
+def page_url(page: int) -> str:
+    """This page's URL with its query arguments kept and `page` replaced."""
+    args = request.args.to_dict() | {"page": page}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        "STAGE_LABELS": STAGE_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "page_url": page_url,
+    }
+
+
+def admin_required(view):
+    """Anonymous → login redirect (Flask-Login); logged in but not admin → 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def show_error(form, exc: DomainError) -> int:
+    """Roll back, then attach the error to `form` and return the HTTP status to answer with.
+
+    Messages for a plain field go on that field; others (e.g. a whole criteria table) go to
+    `form.extra_errors[key]`; `form.detail` holds the summary. The form keeps the typed input.
+    """
+    db.session.rollback()
+    form.detail = exc.detail
+    form.extra_errors = {}
+    for key, messages in (exc.errors or {}).items():
+        msgs = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+        field = getattr(form, key, None)
+        if isinstance(field, Field) and not isinstance(field, FieldList | FormField):
+            field.errors = list(field.errors or ()) + msgs
+        else:
+            form.extra_errors[key] = msgs
+    return exc.status
+
+
+def page_arg(request) -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+from kipp.web.admin import accounts, audit, competitions  # noqa: E402, F401  (register routes)
