@@ -100,13 +100,14 @@ def app(database, tmp_path):
         KIPP_STORAGE_DIR=str(tmp_path / "storage"),
         CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
     )
-    @app.before_request
     def _fresh_request_globals():
         # The test holds one app context (and so one `g`) open across requests; a real server
-        # starts each request with an empty `g`, so forget the previous request's user.
+        # starts each request with an empty `g` (user, caller, language), so empty it here.
         from flask import g
 
-        g.pop("_login_user", None)
+        g.__dict__.clear()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
 
     with app.app_context():
         yield app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +26,13 @@ def resolve_api_caller() -> None:
         g.api_user, g.api_token = found
         return
     if current_user.is_authenticated:
-        if request.method not in SAFE_METHODS:
+        # Session writes need the CSRF token (header X-CSRFToken); exchanging credentials for
+        # a token does not act with the session, so it needs none.
+        if (
+            request.method not in SAFE_METHODS
+            and request.endpoint != "api_accounts.create_token"
+            and current_app.config.get("WTF_CSRF_ENABLED", True)
+        ):
             csrf.protect()
         g.api_user = current_user._get_current_object()
 
