@@ -3,12 +3,20 @@
 from kipp.models.agencies import AGENCY_KINDS, Agency
 from kipp.models.audit import AuditEvent, AuditHead
 from kipp.models.competitions import ROUNDS, STAGES, Competition, CompetitionGroup, Criterion
+from kipp.models.documents import (
+    JOB_KINDS,
+    Certificate,
+    DocumentItem,
+    DocumentJob,
+    RenderedDocument,
+)
 from kipp.models.entries import ATTACHMENT_KINDS, REPLICATION_TYPES, Attachment, Entry
 from kipp.models.judging import TIERS, Assignment, ScoreValue, Selection, SelectionEntry
 from kipp.models.users import REVIEWER_ROLES, ROLES, ApiToken, Conflict, LoginFailure, User
 
 __all__ = [
     "AGENCY_KINDS",
+    "JOB_KINDS",
     "ATTACHMENT_KINDS",
     "REPLICATION_TYPES",
     "REVIEWER_ROLES",
@@ -20,6 +28,10 @@ __all__ = [
     "Assignment",
     "ApiToken",
     "Attachment",
+    "Certificate",
+    "DocumentItem",
+    "DocumentJob",
+    "RenderedDocument",
     "AuditEvent",
     "AuditHead",
     "Competition",
