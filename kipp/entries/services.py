@@ -299,6 +299,7 @@ def delete_attachment(actor: User, att: Attachment) -> None:
     entry = att.entry
     if entry.status != "draft":
         raise Locked(_("This entry was submitted; its documents can no longer change."))
+    _check_window(entry.competition, submitting=False)
     record(
         actor,
         "attachment.delete",

@@ -1,5 +1,304 @@
-"""The agency's pages: dashboard, entry editor, attachments, results."""
+"""The agency's pages: dashboard, entry editor, attachments and submission.
 
-from flask import Blueprint
+Only `agency` accounts get in (others: 403); an entry or attachment of another agency answers
+404. Views call one service and commit once; a refused request is rolled back and the page is
+shown again with everything the user typed and the reason, under the error's status code.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from kipp.clock import now
+from kipp.entries import queries, services, storage
+from kipp.entries.forms import (
+    KIND_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    AttachmentForm,
+    editor_messages,
+    entry_form,
+)
+from kipp.entries.rules import word_count
+from kipp.errors import DomainError
+from kipp.extensions import db
+from kipp.models import Attachment, Competition, Entry
+from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
+
+
+def agency_only(view):
+    """Log in first; then only an agency's Admin Lokal may pass (403 for other roles)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not can_create_entries(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def me():
+    return current_user._get_current_object()
+
+
+def own_entry(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not can_read_entry(current_user, entry):
+        abort(404)
+    return entry
+
+
+def own_attachment(attachment_id: int) -> Attachment:
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or not can_read_entry(current_user, att.entry):
+        abort(404)
+    return att
+
+
+def launched_competition(competition_id: int) -> Competition:
+    comp = db.session.get(Competition, competition_id)
+    if comp is None or comp.stage == "draft":
+        abort(404)
+    return comp
+
+
+@bp.get("/")
+@agency_only
+def dashboard():
+    panels = queries.dashboard(current_user.agency_id)
+    return render_template(
+        "agency/dashboard.html",
+        panels=panels,
+        status_labels=STATUS_LABELS,
+        stage_labels=STAGE_LABELS,
+        js_messages=editor_messages(now()),
+    )
+
+
+def render_editor(
+    comp: Competition,
+    entry: Entry | None,
+    form=None,
+    *,
+    status: int = 200,
+    message: str | None = None,
+    upload_form=None,
+    upload_error: str | None = None,
+    loose_errors: list[str] | None = None,
+    typed: bool = False,
+    stale: bool = False,
+):
+    """The editor (or, when the entry can no longer change, the read-only view).
+
+    `typed` says `form` holds input that was not saved (the read-only view then offers it for
+    copying); `stale` adds a link to the saved version.
+    """
+    form = form if form is not None else entry_form(comp, entry)
+    editable = (
+        queries.can_create(comp)
+        and (entry is None or entry.status == "draft")
+        and (entry is None or can_edit_entry(current_user, entry))
+    )
+    row = None
+    if entry is not None:
+        usage = queries.quota_usage(entry.agency_id, [comp.id])
+        row = queries.entry_row(entry, queries.group_quotas(comp, usage))
+    criteria = comp.round_criteria("evaluation")
+    counts = {c.code: word_count(form.answers().get(c.code)) for c in criteria}
+    template = "agency/entry_form.html" if editable else "agency/entry_view.html"
+    return render_template(
+        template,
+        comp=comp,
+        entry=entry,
+        form=form,
+        editable=editable,
+        row=row,
+        criteria=criteria,
+        counts=counts,
+        checklist=queries.checklist(comp, entry),
+        countdown=queries.countdown(comp),
+        message=message,
+        loose_errors=loose_errors or [],
+        upload_form=upload_form or AttachmentForm(formdata=None),
+        upload_error=upload_error,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        js_messages=editor_messages(now()),
+        max_mb=current_app.config["KIPP_MAX_UPLOAD_BYTES"] // 2**20,
+        typed=typed,
+        stale=stale,
+    ), status
+
+
+def refused(exc: DomainError, form) -> tuple[int, str, list[str]]:
+    """Roll back and spread the error's field messages over `form`."""
+    db.session.rollback()
+    return exc.status, exc.detail, form.add_errors(exc.errors)
+
+
+@bp.route("/competitions/<int:competition_id>/entries/new", methods=["GET", "POST"])
+@agency_only
+def new_entry(competition_id: int):
+    comp = launched_competition(competition_id)
+    if request.method == "GET":
+        return render_editor(comp, None)
+    form = entry_form(comp, formdata=request.form)
+    if not form.validate():
+        return render_editor(
+            comp, None, form, status=422, message=_("Check the highlighted fields."), typed=True
+        )
+    try:
+        entry = services.create_entry(me(), comp, form.to_data())
+    except DomainError as exc:
+        status, message, loose = refused(exc, form)
+        return render_editor(
+            comp, None, form, status=status, message=message, loose_errors=loose, typed=True
+        )
+    db.session.commit()
+    flash(_("Draft saved."), "ok")
+    return redirect(url_for("agency.edit_entry", entry_id=entry.id))
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@agency_only
+def edit_entry(entry_id: int):
+    entry = own_entry(entry_id)
+    comp = entry.competition
+    if request.method == "GET":
+        return render_editor(comp, entry)
+    form = entry_form(comp, formdata=request.form)
+    if not form.validate():
+        return render_editor(
+            comp, entry, form, status=422, message=_("Check the highlighted fields."), typed=True
+        )
+    # A form without a version cannot prove it saw the latest text: treat it as stale.
+    data = form.to_data() | {"version": form.version.data or 0}
+    try:
+        services.update_entry(me(), entry, data)
+    except DomainError as exc:
+        status, message, loose = refused(exc, form)
+        stale = exc.code == "stale_version"
+        if stale:
+            message = _(
+                "Someone else saved this entry after you opened it, so your changes were not "
+                "saved. Your text is still below: copy what you need, then reload the page."
+            )
+        return render_editor(
+            comp,
+            entry,
+            form,
+            status=status,
+            message=message,
+            loose_errors=loose,
+            typed=True,
+            stale=stale,
+        )
+    db.session.commit()
+    flash(_("Draft saved."), "ok")
+    return redirect(url_for("agency.edit_entry", entry_id=entry.id))
+
+
+@bp.post("/entries/<int:entry_id>/submit")
+@agency_only
+def submit_entry(entry_id: int):
+    entry = own_entry(entry_id)
+    try:
+        services.submit_entry(me(), entry)
+    except DomainError as exc:
+        db.session.rollback()
+        form = entry_form(entry.competition, entry)
+        loose = form.add_errors(exc.errors)
+        return render_editor(
+            entry.competition,
+            entry,
+            form,
+            status=exc.status,
+            message=exc.detail,
+            loose_errors=loose,
+        )
+    db.session.commit()
+    flash(_('"%(title)s" was submitted.', title=entry.title), "ok")
+    return redirect(url_for("agency.dashboard"))
+
+
+@bp.post("/entries/<int:entry_id>/attachments")
+@agency_only
+def upload(entry_id: int):
+    entry = own_entry(entry_id)
+    limit = current_app.config["KIPP_MAX_UPLOAD_BYTES"]
+    try:
+        form = AttachmentForm()
+        valid = form.validate()
+    except RequestEntityTooLarge:
+        message = _("The file is larger than %(mb)d MiB.", mb=limit // 2**20)
+        return render_editor(entry.competition, entry, status=413, upload_error=message)
+    if not valid:
+        return render_editor(entry.competition, entry, status=422, upload_form=form)
+    upload = form.file.data
+    try:
+        services.add_attachment(
+            me(), entry, form.kind.data, upload.filename or "", upload.read(limit + 1), limit
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        for key, messages in (exc.errors or {}).items():
+            if key in ("kind", "file"):
+                form[key].errors = [*form[key].errors, *messages]
+        return render_editor(
+            entry.competition, entry, status=exc.status, upload_form=form, upload_error=exc.detail
+        )
+    db.session.commit()
+    flash(_("Document attached."), "ok")
+    return redirect(url_for("agency.edit_entry", entry_id=entry.id, _anchor="attachments"))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@agency_only
+def download(attachment_id: int):
+    att = own_attachment(attachment_id)
+    path = storage.path_of(att.stored_name)
+    if not path.exists():
+        abort(404)
+    resp = send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=att.filename
+    )
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@agency_only
+def delete_attachment(attachment_id: int):
+    att = own_attachment(attachment_id)
+    entry, stored = att.entry, att.stored_name
+    if not can_edit_entry(current_user, entry):
+        abort(403)
+    try:
+        services.delete_attachment(me(), att)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_editor(entry.competition, entry, status=exc.status, upload_error=exc.detail)
+    db.session.commit()
+    storage.remove(stored)  # only after the commit: a rollback must not lose the file
+    flash(_("Document removed."), "ok")
+    return redirect(url_for("agency.edit_entry", entry_id=entry.id, _anchor="attachments"))

@@ -1,0 +1,185 @@
+"""Web forms of the entry editor and the attachment upload.
+
+The editor form is built per competition: one textarea per evaluation criterion, named
+`ans_<code>` (criterion codes are `[a-z][a-z0-9_]*`, so the name is a valid identifier and never
+collides with the fixed fields). The forms check shape only; every business rule (required
+fields, word limits, dates, groups) is the service's, so the web form, the autosave and the API
+answer the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
+
+from kipp.models import ATTACHMENT_KINDS, Competition, Entry
+
+ANSWER_PREFIX = "ans_"
+
+KIND_LABELS = {
+    "decree": _l("Decree on the innovator (SK)"),
+    "replication_statement": _l("Replication statement"),
+    "evidence": _l("Evidence of implementation"),
+    "other": _l("Other document"),
+}
+REPLICATION_LABELS = {"adaptasi": _l("Adaptation"), "modifikasi": _l("Modification")}
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "eligible": _l("Eligible"),
+    "ineligible": _l("Ineligible"),
+}
+STAGE_LABELS = {
+    "draft": _l("Preparation"),
+    "submission": _l("Submission"),
+    "screening": _l("Screening"),
+    "evaluation": _l("Evaluation"),
+    "shortlist": _l("Shortlist"),
+    "panel": _l("Panel"),
+    "final": _l("Final"),
+    "awarded": _l("Awards"),
+}
+# The fields sent to the service as they are (None when left empty, except text bodies).
+PLAIN_FIELDS = ("title", "group", "summary")
+OPTIONAL_FIELDS = ("category", "video_url", "replicates", "replication_type")
+
+
+def answer_field(code: str) -> str:
+    return f"{ANSWER_PREFIX}{code}"
+
+
+def field_for_error(key: str) -> str:
+    """The form field that shows a service error key ("answers.kebaruan" → "ans_kebaruan")."""
+    if key.startswith("answers."):
+        return answer_field(key.split(".", 1)[1])
+    return key
+
+
+class EntryForm(FlaskForm):
+    title = StringField(_l("Title of the innovation"), validators=[Length(max=300)])
+    group = SelectField(_l("Group"), choices=[])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=100)])
+    summary = TextAreaField(_l("Summary"))
+    started_on = DateField(_l("Implementation started on"), validators=[Optional()])
+    video_url = URLField(_l("Video link (at most 5 minutes)"), validators=[Length(max=500)])
+    replicates = StringField(
+        _l("Innovation replicated (title or reference)"), validators=[Length(max=500)]
+    )
+    replication_type = SelectField(
+        _l("Kind of replication"),
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(k, text) for k, text in REPLICATION_LABELS.items()],
+        validate_choice=True,
+    )
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    criteria_codes: tuple[str, ...] = ()
+
+    def answers(self) -> dict[str, str]:
+        return {code: self[answer_field(code)].data or "" for code in self.criteria_codes}
+
+    def to_data(self) -> dict:
+        """The service's input dict built from what the user typed."""
+        data = {name: self[name].data or "" for name in PLAIN_FIELDS}
+        for name in OPTIONAL_FIELDS:
+            data[name] = (self[name].data or "").strip() or None
+        data["started_on"] = self.started_on.data
+        data["answers"] = self.answers()
+        return data
+
+    def add_errors(self, errors: dict | None) -> list[str]:
+        """Attach service errors to their fields; return the ones no field can show."""
+        loose: list[str] = []
+        for key, messages in (errors or {}).items():
+            messages = [messages] if isinstance(messages, str) else list(messages)
+            name = field_for_error(key)
+            if name in self._fields and name != "version":
+                field = self[name]
+                field.errors = [*field.errors, *messages]
+            else:
+                loose.extend(messages)
+        return loose
+
+
+def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) -> EntryForm:
+    """The editor form for `comp`, filled from `formdata` (a POST) or else from `entry`.
+
+    Pass `formdata=None` to show the saved entry even while handling a POST of another form.
+    """
+    criteria = comp.round_criteria("evaluation")
+    attrs = {answer_field(c.code): TextAreaField(c.name, validators=[Optional()]) for c in criteria}
+    attrs["criteria_codes"] = tuple(c.code for c in criteria)
+    form_class = type("CompetitionEntryForm", (EntryForm,), attrs)
+    data = {}
+    if entry is not None:
+        data = {
+            "title": entry.title,
+            "group": entry.group,
+            "category": entry.category or "",
+            "summary": entry.summary or "",
+            "started_on": entry.started_on,
+            "video_url": entry.video_url or "",
+            "replicates": entry.replicates or "",
+            "replication_type": entry.replication_type or "",
+            "version": entry.version,
+        } | {answer_field(code): text for code, text in (entry.answers or {}).items()}
+    form = form_class(formdata=formdata, data=data)
+    form.group.choices = [SelectChoice(g.code, g.code.capitalize()) for g in comp.groups]
+    return form
+
+
+class AttachmentForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind of document"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in ATTACHMENT_KINDS]
+    )
+    file = FileField(_l("PDF file"), validators=[FileRequired(_l("Choose a file."))])
+
+
+def editor_messages(server_now: datetime) -> dict:
+    """Raw translated patterns for entry-editor.js, which fills in `%(name)s` itself, and the
+    server's clock (the live countdown corrects the browser's clock with it).
+
+    `gettext` without variables returns the pattern unformatted; plural patterns come from
+    the catalogue directly (their msgids are extracted from `kipp.entries.queries`)."""
+    t = get_translations()
+
+    def forms(one: str, many: str) -> list[str]:
+        return [t.ngettext(one, many, 1), t.ngettext(one, many, 2)]
+
+    return {
+        "now": server_now.isoformat(),
+        "day": forms("%(num)d day", "%(num)d days"),
+        "hour": forms("%(num)d hour", "%(num)d hours"),
+        "minute": forms("%(num)d minute", "%(num)d minutes"),
+        "soon": _("less than a minute"),
+        "left": _("%(time)s left"),
+        "opens_in": _("Opens in %(time)s"),
+        "closed": _("Submission closed"),
+        "words": _("Words: %(count)d"),
+        "words_limited": _("Words: %(count)d of %(limit)d"),
+        "words_over": _("Words: %(count)d of %(limit)d, %(over)d too many"),
+        "unsaved": _("Changes not saved yet"),
+        "saving": _("Saving…"),
+        "saved": _("Saved %(time)s"),
+        "invalid": _("Not saved: check the highlighted fields."),
+        "offline": _("Not saved: no connection. Retrying…"),
+        "stale": _(
+            "Someone else saved this entry in the meantime, so autosave stopped. Your text is "
+            "kept in this browser: reload the page and restore it."
+        ),
+        "session": _("Not saved: your session has ended. Log in again in another tab."),
+        "failed": _("Not saved."),
+        "restore_prompt": _("This browser kept text of this entry that was not saved (%(time)s)."),
+        "restore": _("Restore my text"),
+        "discard": _("Discard it"),
+        "reload": _("Reload the page"),
+    }
