@@ -86,35 +86,48 @@ def _truncate(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def app(database, tmp_path):
+def _fresh_request_globals():
+    # The test holds one app context (and so one `g`) open across requests; a real server
+    # starts each request with an empty `g` (user, caller, language), so empty it here.
+    from flask import g
+
+    g.__dict__.clear()
+
+
+@pytest.fixture(scope="session")
+def _session_app(database, tmp_path_factory):
+    """One app for the run: building the OpenAPI document per test costs more than the test."""
     if database["url"]:
         url = database["url"]
     else:
-        path = tmp_path / "kipp.sqlite3"
+        path = tmp_path_factory.mktemp("live") / "kipp.sqlite3"
         shutil.copy(database["template"], path)
         url = f"sqlite:///{path}"
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=url,
-        KIPP_STORAGE_DIR=str(tmp_path / "storage"),
-        CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
-    )
-    def _fresh_request_globals():
-        # The test holds one app context (and so one `g`) open across requests; a real server
-        # starts each request with an empty `g` (user, caller, language), so empty it here.
-        from flask import g
-
-        g.__dict__.clear()
-
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
+                     KIPP_STORAGE_DIR=str(tmp_path_factory.mktemp("storage")))
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
+    return app
 
+
+@pytest.fixture
+def app(_session_app, database, tmp_path):
+    """The app with an empty migrated database, its own storage and broker directories, and
+    its configuration restored after the test."""
+    app = _session_app
+    saved = dict(app.config)
+    app.config.update(KIPP_STORAGE_DIR=str(tmp_path / "storage"),
+                      CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}")
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+    app.config.clear()
+    app.config.update(saved)
     if database["url"]:
-        _truncate(url)
+        _truncate(database["url"])
+    else:
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        shutil.copy(database["template"], url.removeprefix("sqlite:///"))
 
 
 @pytest.fixture

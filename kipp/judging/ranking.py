@@ -17,16 +17,13 @@ Arithmetic guarantees
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Any
 
 MEAN, ZSCORE = "mean", "zscore"
 TIE_AT_CUT, HIGH_DISAGREEMENT, MISSING_SHEETS = "tie_at_cut", "high_disagreement", "missing_sheets"
@@ -180,6 +177,29 @@ class Ranking:
     panel_sd: Decimal | None = None
 
 
+def _scaled(totals: Sequence[Decimal]) -> tuple[list[int], int]:
+    """Totals as integers k with total = k / 10**p (one common, exact scale p >= 0).
+
+    Integer sums are exact and much cheaper than Fraction arithmetic; every result computed
+    from them equals the Fraction computation (same rationals, same roundings).
+    """
+    p = max((-t.as_tuple().exponent for t in totals), default=0)
+    p = max(p, 0)
+    return [int(t.scaleb(p)) for t in totals], p
+
+
+def _half_up_ratio(num: int, den: int, places: int) -> Decimal:
+    """half_up(Fraction(num, den), places) for num >= 0, den > 0, without Fractions."""
+    scaled = num * 10**places
+    n = (2 * scaled + den) // (2 * den)
+    return Decimal(f"{n}E-{places}")
+
+
+def _spread(totals: Sequence[Decimal]) -> Decimal:
+    d = max(totals) - min(totals)  # exact: few digits
+    return d.quantize(_CENT) if d.as_tuple().exponent >= -2 else half_up(d, 2)
+
+
 def _group(sheets: Sequence[Sheet], entry_ids: Iterable[int]) -> dict[int, list[Sheet]]:
     by_entry: dict[int, list[Sheet]] = {e: [] for e in entry_ids}
     seen: set[tuple[int, int]] = set()
@@ -207,8 +227,7 @@ def _rank(
         totals = [s.total for s in by_entry[e]]
         same = items and items[-1].score == scores[e]
         rank = items[-1].rank if same else i + 1
-        spread = half_up(max(totals) - min(totals), 2)
-        items.append(Standing(e, scores[e], len(totals), spread, rank))
+        items.append(Standing(e, scores[e], len(totals), _spread(totals), rank))
     the_cut = cut(items, cut_size)
     tied = set(the_cut.tied)
     for i, st in enumerate(items):
@@ -216,7 +235,8 @@ def _rank(
         flags = (TIE_AT_CUT,) if st.entry_id in tied else ()
         flags += (HIGH_DISAGREEMENT,) if st.spread >= disagreement else ()
         flags += (MISSING_SHEETS,) if st.sheets < want else ()
-        items[i] = replace(st, flags=flags)
+        if flags:
+            items[i] = Standing(st.entry_id, st.score, st.sheets, st.spread, st.rank, flags)
     unscored = sorted(e for e, ss in by_entry.items() if not ss)
     return Ranking(method, items, the_cut, unscored)
 
@@ -236,19 +256,23 @@ def rank_mean(
     `high_disagreement`; entries in `cut.tied` are flagged `tie_at_cut`. Raises ValueError
     for a sheet of an entry outside `entry_ids` or two sheets of one reviewer for one entry.
     """
-    by_entry = _group(list(sheets), entry_ids)
+    sheets = list(sheets)
+    by_entry = _group(sheets, entry_ids)
+    ks, p = _scaled([s.total for s in sheets])
+    k_of = {id(s): k for s, k in zip(sheets, ks, strict=True)}
     scores = {
-        e: half_up(sum((Fraction(s.total) for s in ss), Fraction(0)) / len(ss), 2)
+        e: _half_up_ratio(sum(k_of[id(s)] for s in ss), len(ss) * 10**p, 2)
         for e, ss in by_entry.items()
         if ss
     }
     return _rank(MEAN, scores, by_entry, expected_sheets, cut_size, disagreement)
 
 
-def _moments(xs: Sequence[Fraction]) -> tuple[Fraction, Fraction]:
-    """Exact mean and population variance."""
-    m = sum(xs, Fraction(0)) / len(xs)
-    return m, sum(((x - m) ** 2 for x in xs), Fraction(0)) / len(xs)
+def _int_moments(ks: Sequence[int], p: int) -> tuple[Fraction, Fraction]:
+    """Exact mean and population variance of the values k / 10**p, from integer sums."""
+    n, total, squares = len(ks), sum(ks), sum(k * k for k in ks)
+    scale = 10**p
+    return Fraction(total, n * scale), Fraction(n * squares - total * total, n * n * scale * scale)
 
 
 def _dec(q: Fraction) -> Decimal:
@@ -268,16 +292,17 @@ def reviewer_statistics(
     sheets = list(sheets)
     if not sheets:
         return [], None, None
-    by_rev: dict[int, list[Fraction]] = defaultdict(list)
-    for s in sheets:
-        by_rev[s.reviewer_id].append(Fraction(s.total))
-    p_mean, p_var = _moments([Fraction(s.total) for s in sheets])
+    ks, p = _scaled([s.total for s in sheets])
+    by_rev: dict[int, list[int]] = defaultdict(list)
+    for s, k in zip(sheets, ks, strict=True):
+        by_rev[s.reviewer_id].append(k)
+    p_mean, p_var = _int_moments(ks, p)
     k2 = Fraction(deviation) ** 2
     stats = []
     with localcontext() as ctx:
         ctx.prec = _Z_PRECISION
         for r in sorted(by_rev):
-            m, var = _moments(by_rev[r])
+            m, var = _int_moments(by_rev[r], p)
             flags = (DEVIATES,) if p_var > 0 and (m - p_mean) ** 2 >= k2 * p_var else ()
             flags += (NOT_STANDARDISED,) if len(by_rev[r]) < 2 or var == 0 else ()
             sd = half_up(_dec(var).sqrt(), 2)
@@ -307,23 +332,33 @@ def rank_zscore(
     """
     sheets = list(sheets)
     by_entry = _group(sheets, entry_ids)
-    by_rev: dict[int, list[Fraction]] = defaultdict(list)
-    for s in sheets:
-        by_rev[s.reviewer_id].append(Fraction(s.total))
+    ks, p = _scaled([s.total for s in sheets])
+    k_of = {id(s): k for s, k in zip(sheets, ks, strict=True)}
+    by_rev: dict[int, list[int]] = defaultdict(list)
+    for s, k in zip(sheets, ks, strict=True):
+        by_rev[s.reviewer_id].append(k)
     scores: dict[int, Decimal] = {}
     with localcontext() as ctx:
         ctx.prec = _Z_PRECISION
-        scale: dict[int, tuple[Fraction, Decimal | None]] = {}
+        # total - mean = (n*k - Σk) / (n * 10**p); Decimal division is correctly rounded, so
+        # dividing the unreduced integers gives exactly _dec(Fraction(total) - mean).
+        scale: dict[int, tuple[int, int, Decimal | None]] = {}
         for r, xs in by_rev.items():
-            m, var = _moments(xs)
-            scale[r] = (m, None if len(xs) < 2 or var == 0 else _dec(var).sqrt())
+            _m, var = _int_moments(xs, p)
+            sd = None if len(xs) < 2 or var == 0 else _dec(var).sqrt()
+            scale[r] = (len(xs), sum(xs), sd)
+        den_p = 10**p
         for e, ss in by_entry.items():
             if not ss:
                 continue
             zs = []
             for s in ss:
-                m, sd = scale[s.reviewer_id]
-                zs.append(Decimal(0) if sd is None else _dec(Fraction(s.total) - m) / sd)
+                n, total, sd = scale[s.reviewer_id]
+                if sd is None:
+                    zs.append(Decimal(0))
+                else:
+                    diff = Decimal(n * k_of[id(s)] - total) / Decimal(n * den_p)
+                    zs.append(diff / sd)
             z = (sum(zs) / len(zs)).quantize(_Z_PLACES, rounding=ROUND_HALF_UP)
             scores[e] = z if z != 0 else Decimal("0.0000")
     ranking = _rank(ZSCORE, scores, by_entry, expected_sheets, cut_size, disagreement)
@@ -372,59 +407,3 @@ def overrides_needing_justification(ranked: Sequence[Standing], chosen: Iterable
         return []
     best_left_out = max(left_out)
     return [s.entry_id for s in ranked if s.entry_id in chosen and s.score < best_left_out]
-
-
-def canonical_snapshot(
-    ranking: Ranking,
-    chosen: Iterable[int],
-    justifications: Mapping[int, str] | None = None,
-    **context: Any,
-) -> dict:
-    """A JSON-able record of a ranking and the choices made on it, for `snapshot_sha256`.
-
-    Decimals become strings ("85.00"), dict keys strings, `chosen` is sorted. `context` adds
-    top-level fields (e.g. tier, round, competition_id); a name clash raises ValueError.
-    """
-    data: dict[str, Any] = {
-        "method": ranking.method,
-        "items": [asdict(s) for s in ranking.items],
-        "unscored": ranking.unscored,
-        "cut": asdict(ranking.cut),
-        "reviewers": [asdict(r) for r in ranking.reviewers],
-        "chosen": sorted(set(chosen)),
-        "justifications": dict(justifications or {}),
-    }
-    clash = set(context) & set(data)
-    if clash:
-        raise ValueError(f"context may not replace snapshot fields: {sorted(clash)}")
-    data.update(context)
-    return jsonable(data)
-
-
-def jsonable(obj: Any) -> Any:
-    """Canonical JSON-able copy: Decimal → plain string (no exponent), keys → str,
-    tuples → lists, sets → sorted lists. Floats raise TypeError: they are not exact."""
-    if isinstance(obj, Decimal):
-        if not obj.is_finite():
-            raise TypeError(f"not a finite Decimal: {obj}")
-        return format(obj, "f")
-    if isinstance(obj, float):
-        raise TypeError("floats are not allowed in a snapshot; use Decimal")
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, set | frozenset):
-        return [jsonable(v) for v in sorted(obj)]
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if obj is None or isinstance(obj, bool | int | str):
-        return obj
-    raise TypeError(f"cannot put {type(obj).__name__} in a snapshot")
-
-
-def snapshot_sha256(data: Any) -> str:
-    """sha256 hex of json.dumps(jsonable(data), sort_keys, compact separators, UTF-8).
-
-    Independent of dict insertion order and set order; Decimals hash as their strings.
-    """
-    text = json.dumps(jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -20,7 +20,6 @@ from kipp.judging.ranking import (
     InvalidValue,
     Sheet,
     Standing,
-    canonical_snapshot,
     cut,
     half_up,
     overrides_needing_justification,
@@ -28,9 +27,9 @@ from kipp.judging.ranking import (
     rank_zscore,
     reviewer_statistics,
     sheet_total,
-    snapshot_sha256,
     validate_value,
 )
+from kipp.judging.snapshot import canonical_snapshot, snapshot_sha256
 
 D = Decimal
 WEIGHTS_2023 = {"sig": 30, "adapt": 20, "baru": 15, "lanjut": 15, "latar": 10, "impl": 5,

@@ -1,0 +1,184 @@
+"""Ranking reads: one round's pool of entries and its submitted sheets, ranked by the pure rules.
+
+Guarantees
+- A round is ranked with a CONSTANT number of SQL statements, whatever the number of entries
+  or sheets: one for the round's pool of entries (with their agency columns) and one for every
+  assignment of the round (submitted totals and expected sheet counts come from the same rows;
+  for `zscore` the reviewers' names are joined in). The competition is passed in, loaded.
+- The pool of the `evaluation` round is the competition's eligible entries; the pool of the
+  `panel` round is the entries of the finalised shortlist (empty while there is none).
+- Only submitted sheets count. An entry expects as many sheets as it has assignments in the
+  round, and in the evaluation round at least `evaluators_per_entry`; fewer submitted sheets
+  flag `missing_sheets`. Sheets of entries outside the pool are ignored (and do not take part
+  in the z-score standardisation either).
+- Ranking, ties, flags and cuts are those of `kipp.judging.ranking` (`rank_mean`,
+  `rank_zscore`); the cut size is `shortlist_size` for evaluation and `final_size` for panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from kipp.extensions import db
+from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, rank_mean, rank_zscore
+from kipp.models import Agency, Assignment, Competition, Entry, Selection, SelectionEntry, User
+
+METHODS = (MEAN, ZSCORE)
+ROUND_FOR_TIER = {"shortlist": "evaluation", "final": "panel"}
+TIER_FOR_ROUND = {"evaluation": "shortlist", "panel": "final"}
+
+
+class EntryInfo(NamedTuple):
+    """The columns of an entry that rankings, distributions and exports show (a tuple: cheap
+    to build for thousands of rows)."""
+
+    id: int
+    title: str
+    group: str
+    category: str | None
+    status: str
+    agency_id: int
+    agency: str
+    kind: str
+    province: str
+    is_3t: bool
+
+
+@dataclass(frozen=True)
+class RoundRanking:
+    """A round's ranking plus what is needed to show it (titles, agencies, reviewer names)."""
+
+    competition_id: int
+    round: str
+    ranking: Ranking
+    entries: dict[int, EntryInfo]  # the whole pool: ranked and unscored entries
+    reviewer_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return self.ranking.method
+
+    def ranked_infos(self) -> list[EntryInfo]:
+        return [self.entries[s.entry_id] for s in self.ranking.items]
+
+
+def cut_size(comp: Competition, round_: str) -> int:
+    return comp.shortlist_size if round_ == "evaluation" else comp.final_size
+
+
+_ENTRY_COLUMNS = (
+    Entry.id,
+    Entry.title,
+    Entry.group,
+    Entry.category,
+    Entry.status,
+    Agency.id,
+    Agency.name,
+    Agency.kind,
+    Agency.province,
+    Agency.is_3t,
+)
+
+
+def _rows(query):
+    """Plain rows of a column query, run on the session's connection (same transaction).
+
+    Skipping the ORM's result machinery halves the cost of fetching thousands of rows; these
+    reads need no identity map. Pending changes are flushed first, as the ORM would.
+    """
+    db.session.flush()
+    return db.session.connection().execute(query)
+
+
+def _info(row) -> EntryInfo:
+    return EntryInfo._make(row)
+
+
+def finalised_shortlist_ids(comp: Competition):
+    """A subquery of the entry ids in the competition's finalised shortlist."""
+    return (
+        select(SelectionEntry.entry_id)
+        .join(Selection, Selection.id == SelectionEntry.selection_id)
+        .where(
+            Selection.competition_id == comp.id,
+            Selection.tier == "shortlist",
+            Selection.status == "final",
+        )
+    )
+
+
+def load_pool(comp: Competition, round_: str) -> dict[int, EntryInfo]:
+    """The entries a round ranks, by id (one statement)."""
+    query = select(*_ENTRY_COLUMNS).join(Agency, Agency.id == Entry.agency_id)
+    if round_ == "evaluation":
+        query = query.where(Entry.competition_id == comp.id, Entry.status == "eligible")
+    elif round_ == "panel":
+        query = query.where(
+            Entry.competition_id == comp.id, Entry.id.in_(finalised_shortlist_ids(comp))
+        )
+    else:
+        raise ValueError(f"unknown round {round_!r}")
+    return {row[0]: _info(row) for row in _rows(query.order_by(Entry.id))}
+
+
+def load_entries(comp: Competition, *, exclude_drafts: bool = True) -> list[EntryInfo]:
+    """Every entry of the competition with its agency columns, by id (one statement)."""
+    query = (
+        select(*_ENTRY_COLUMNS)
+        .join(Agency, Agency.id == Entry.agency_id)
+        .where(Entry.competition_id == comp.id)
+        .order_by(Entry.id)
+    )
+    if exclude_drafts:
+        query = query.where(Entry.status != "draft")
+    return [_info(row) for row in _rows(query)]
+
+
+def load_infos(entry_ids) -> dict[int, EntryInfo]:
+    """The given entries with their agency columns, by id (one statement; none for no ids)."""
+    ids = sorted(set(entry_ids))
+    if not ids:
+        return {}
+    query = select(*_ENTRY_COLUMNS).join(Agency, Agency.id == Entry.agency_id)
+    return {row[0]: _info(row) for row in _rows(query.where(Entry.id.in_(ids)))}
+
+
+def load_sheets(
+    comp: Competition, round_: str, pool: set[int], *, names: bool = True
+) -> tuple[list[Sheet], dict[int, int], dict[int, str]]:
+    """Submitted sheets of the pool, expected sheet counts and (with `names`) the reviewers'
+    names, in one statement."""
+    columns = [Assignment.entry_id, Assignment.user_id, Assignment.status, Assignment.total]
+    query = select(*columns, *([User.name] if names else []))
+    if names:
+        query = query.join(User, User.id == Assignment.user_id)
+    query = query.where(Assignment.competition_id == comp.id, Assignment.round == round_)
+    minimum = comp.evaluators_per_entry if round_ == "evaluation" else 0
+    assigned: dict[int, int] = {}
+    sheets: list[Sheet] = []
+    reviewers: dict[int, str] = {}
+    for row in _rows(query):
+        entry_id, user_id, status, total = row[:4]
+        if entry_id not in pool:
+            continue
+        assigned[entry_id] = assigned.get(entry_id, 0) + 1
+        if status == "submitted" and total is not None:
+            sheets.append(Sheet(entry_id, user_id, total))
+            if names:
+                reviewers[user_id] = row[4]
+    expected = {e: max(assigned.get(e, 0), minimum) for e in pool}
+    return sheets, expected, reviewers
+
+
+def rank_round(comp: Competition, round_: str, method: str = MEAN) -> RoundRanking:
+    """Rank one round of `comp` by `method` (two SQL statements in all)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    pool = load_pool(comp, round_)
+    sheets, expected, names = load_sheets(comp, round_, set(pool), names=method == ZSCORE)
+    rank = rank_mean if method == MEAN else rank_zscore
+    ranking = rank(sheets, pool.keys(), expected, cut_size(comp, round_))
+    return RoundRanking(comp.id, round_, ranking, pool, names)
