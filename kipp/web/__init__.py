@@ -39,11 +39,11 @@ def welcome():
 
 def register_web(app: Flask) -> None:
     from kipp.auth.views import bp as auth
-    from kipp.web import admin, agency, screening
+    from kipp.web import admin, agency, assignments, panel, screening, selection
 
     app.register_blueprint(bp)
     app.register_blueprint(auth)
-    for module in (agency, admin, screening):
+    for module in (agency, admin, screening, panel, assignments, selection):
         app.register_blueprint(module.bp)
 
     @app.template_filter("local")
