@@ -82,7 +82,11 @@ def create_user(
     role: str,
     password: str,
     agency_id: int | None = None,
+    *,
+    password_hash: str | None = None,
 ) -> User:
+    """Create an account. `password_hash`, when given, is a ready Argon2id hash of `password`
+    (the demo loader shares one hash for its public demo password)."""
     email, name = email.strip().lower(), name.strip()
     errors: dict = {}
     if "@" not in email or len(email) > 254:
@@ -105,7 +109,7 @@ def create_user(
         name=name,
         role=role,
         agency_id=agency_id,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
     )
     db.session.add(user)
     db.session.flush()

@@ -106,6 +106,12 @@ def verify(competition_id: int | None) -> dict:
         ):
             return {"ok": False, "first_bad_seq": expected_seq}
         prev, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    # The head row records the last event written; a valid-looking event appended behind the
+    # service's back, or a deleted tail, shows up as a mismatch here.
+    head = db.session.get(AuditHead, chain)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if (head_seq, head_hash) != (count, prev):
+        return {"ok": False, "first_bad_seq": min(count, head_seq) + 1}
     return {"ok": True, "events": count}
 
 

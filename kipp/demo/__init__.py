@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from sqlalchemy import func, select
 
 from kipp.accounts import services as accounts
 from kipp.audit.chain import record
+from kipp.auth.passwords import hash_password
 from kipp.auth.services import find_user_by_email
 from kipp.clock import local, now
 from kipp.competitions.defaults import (
@@ -46,31 +46,6 @@ CLOSED_YEAR = "KIPP 2026"
 OPEN_YEAR = "KIPP 2027"
 
 
-@contextmanager
-def _one_hash_for_demo_password():
-    """Hash the shared demo password once instead of once per account.
-
-    Argon2id costs ~0.3 s per hash; sixteen accounts would make the seed slow. The demo
-    password is public, so sharing one salted hash between demo accounts loses nothing.
-    Any other password still goes through the normal hasher.
-    """
-    original = accounts.hash_password
-    cache: dict[str, str] = {}
-
-    def hash_once(password: str) -> str:
-        if password != DEMO_PASSWORD:
-            return original(password)
-        if password not in cache:
-            cache[password] = original(password)
-        return cache[password]
-
-    accounts.hash_password = hash_once
-    try:
-        yield
-    finally:
-        accounts.hash_password = original
-
-
 def _agencies(admin: User, made: Counter) -> dict[str, Agency]:
     out = {}
     for name, kind, province, is_3t in AGENCIES:
@@ -82,23 +57,29 @@ def _agencies(admin: User, made: Counter) -> dict[str, Agency]:
     return out
 
 
-def _user(actor, role, email, name, agency: Agency | None, made: Counter) -> User:
+def _user(actor, role, email, name, agency: Agency | None, made: Counter, shared: dict) -> User:
+    """Find or create a demo account. Argon2id costs ~0.3 s a hash, so the accounts share
+    one salted hash of the public demo password (`shared`), made on first use."""
     user = find_user_by_email(email)
     if user is None:
         agency_id = agency.id if agency else None
-        user = accounts.create_user(actor, email, name, role, DEMO_PASSWORD, agency_id)
+        if "hash" not in shared:
+            shared["hash"] = hash_password(DEMO_PASSWORD)
+        user = accounts.create_user(
+            actor, email, name, role, DEMO_PASSWORD, agency_id, password_hash=shared["hash"]
+        )
         made["accounts"] += 1
     return user
 
 
 def _people(made: Counter) -> tuple[User, dict[str, Agency], dict[str, User]]:
-    with _one_hash_for_demo_password():
-        role, email, name, _home = USERS[0]
-        admin = _user(None, role, email, name, None, made)
-        agencies = _agencies(admin, made)
-        users = {email: admin}
-        for role, email, name, home in USERS[1:]:
-            users[email] = _user(admin, role, email, name, agencies.get(home), made)
+    shared: dict = {}
+    role, email, name, _home = USERS[0]
+    admin = _user(None, role, email, name, None, made, shared)
+    agencies = _agencies(admin, made)
+    users = {email: admin}
+    for role, email, name, home in USERS[1:]:
+        users[email] = _user(admin, role, email, name, agencies.get(home), made, shared)
     for email, agency_name, reason in CONFLICTS:
         user, agency = users[email], agencies[agency_name]
         exists = db.session.scalar(

@@ -47,7 +47,8 @@ def screen(
     _check(entry, decision, reason_codes)
     before = {"status": entry.status, "reasons": entry.screening_reasons}
     entry.status = "eligible" if decision == "pass" else "ineligible"
-    entry.screening_reasons = reason_codes
+    # A pass carries no failure reasons, whatever the form sent along.
+    entry.screening_reasons = reason_codes if decision == "fail" else []
     entry.screening_note = (note or "").strip() or None
     entry.screened_at, entry.screened_by_id = now(), actor.id
     db.session.flush()
@@ -57,7 +58,11 @@ def screen(
         f"entry:{entry.id}",
         competition_id=entry.competition_id,
         before=before,
-        after={"status": entry.status, "reasons": reason_codes, "note": entry.screening_note},
+        after={
+            "status": entry.status,
+            "reasons": entry.screening_reasons,
+            "note": entry.screening_note,
+        },
     )
     return entry
 

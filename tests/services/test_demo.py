@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from kipp.accounts import services as accounts
 from kipp.audit.chain import verify
 from kipp.auth import passwords
 from kipp.clock import now
@@ -265,8 +264,7 @@ def test_existing_accounts_are_kept_as_they_are(app, make, client):
     assert comp_named("KIPP 2026") is not None
 
 
-def test_the_password_hasher_is_restored_after_seeding(seeded):
-    assert accounts.hash_password is passwords.hash_password
+def test_demo_accounts_share_one_hash_of_the_public_password(seeded):
     hashes = {u.password_hash for u in db.session.scalars(select(User))}
     assert len(hashes) == 1  # one hash for the shared public demo password
     assert passwords.verify_password(hashes.pop(), DEMO_PASSWORD)
