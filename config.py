@@ -36,6 +36,8 @@ class Config:
     KIPP_MAX_UPLOAD_BYTES = int(os.environ.get("KIPP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
     MAX_CONTENT_LENGTH = KIPP_MAX_UPLOAD_BYTES + 64 * 1024
     KIPP_TOKEN_HOURS = 12
+    # Number of trusted reverse proxies in front of the app (0: use the socket address).
+    KIPP_PROXY_HOPS = int(os.environ.get("KIPP_PROXY_HOPS", "0"))
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     KIPP_LOCALES = ("id", "en")

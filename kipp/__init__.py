@@ -19,6 +19,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.config["KIPP_STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["KIPP_PROXY_HOPS"]:
+        # Behind N trusted proxies the client address (used by login throttling) comes from
+        # X-Forwarded-For; without them, the header is ignored (it could be forged).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["KIPP_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)
