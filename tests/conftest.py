@@ -132,7 +132,11 @@ def app(_session_app, database, tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser-like client that prefers English, so assertions can read the msgids; the
+    product's default (Indonesian) is tested explicitly with ?lang=id or Accept-Language."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -26,15 +26,7 @@ def home():
         return redirect(url_for("admin.competitions"))
     if current_user.role == "agency":
         return redirect(url_for("agency.dashboard"))
-    return redirect(url_for("web.welcome"))
-
-
-@bp.get("/welcome")
-@login_required
-def welcome():
-    from flask import render_template
-
-    return render_template("welcome.html")
+    return redirect(url_for("panel.assignments"))
 
 
 def register_web(app: Flask) -> None:

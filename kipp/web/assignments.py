@@ -1,5 +1,326 @@
-"""The secretariat's assignment pages: loads, progress, auto and manual assignment, reopen."""
+"""The secretariat's assignment pages: loads, progress, auto and manual assignment, reopen.
 
-from flask import Blueprint
+Admins only (anonymous → login, anyone else → 403). One page per competition and round,
+`GET /admin/assignments/<cid>?round=evaluation|panel`, shows each reviewer's load and progress,
+how many entries the round must cover and which lack reviewers, the auto-assign and manual
+forms and the paged list of assignments (filter by reviewer and status) with delete and reopen.
+
+Every POST goes to one service (kipp.judging.assignments / kipp.judging.scoring), commits once
+and redirects back to the same view of the page (round, filter and page travel in the query
+string). A refusal rolls back — nothing is created, deleted or reopened — and re-renders the
+page with the error's status, the message next to the form that caused it and what was typed.
+A capacity refusal shows the numbers (reviewer places needed vs available).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from kipp.accounts.services import conflicted_agency_ids
+from kipp.errors import DomainError
+from kipp.extensions import db
+from kipp.judging import assignments as service
+from kipp.judging import scoring
+from kipp.models import ROUNDS, Assignment, Competition, Entry, User
+from kipp.models.judging import SHEET_STATUSES
+from kipp.permissions import is_admin
+from kipp.web.admin import ROLE_LABELS, STAGE_LABELS, show_error
 
 bp = Blueprint("assignments_web", __name__, url_prefix="/admin/assignments")
+
+PER_PAGE = 50
+SHORT_SHOWN = 20
+ROUND_LABELS = {"evaluation": _l("Desk evaluation"), "panel": _l("Panel")}
+SHEET_LABELS = {"pending": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted")}
+
+
+class AutoAssignForm(FlaskForm):
+    per_entry = IntegerField(_l("Reviewers per entry"), validators=[Optional()])
+    max_load = IntegerField(_l("Maximum entries per reviewer (optional)"), validators=[Optional()])
+
+
+class ManualForm(FlaskForm):
+    # Plain strings: the service decides what is a valid entry or reviewer and says why.
+    entry_id = SelectField(_l("Entry"), validate_choice=False)
+    user_id = SelectField(_l("Reviewer"), validate_choice=False)
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for reopening"), validators=[Length(max=2000)])
+
+
+def _reopen_form(assignment_id: int, **kw) -> ReopenForm:
+    """One form per submitted sheet; the prefix keeps the rows' field ids apart."""
+    return ReopenForm(prefix=f"a{assignment_id}", **kw)
+
+
+@bp.before_request
+def _admins_only():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not is_admin(current_user):
+        abort(403)
+    return None
+
+
+# ----------------------------------------------------------------- request state
+def _competition(competition_id: int) -> Competition:
+    return db.get_or_404(Competition, competition_id)
+
+
+def _assignment(comp: Competition, assignment_id: int) -> Assignment:
+    a = db.session.get(Assignment, assignment_id)
+    if a is None or a.competition_id != comp.id:
+        abort(404)
+    return a
+
+
+def _round(comp: Competition) -> str:
+    """The round asked for; by default the panel once the competition reached it."""
+    asked = request.args.get("round")
+    if asked in ROUNDS:
+        return asked
+    return "panel" if comp.stage in ("panel", "final", "awarded") else "evaluation"
+
+
+def _filters() -> dict:
+    """The list's filter and page from the query string; unknown values are dropped."""
+    out: dict = {}
+    if (uid := request.args.get("user_id", type=int)) is not None:
+        out["user_id"] = uid
+    if (status := request.args.get("status")) in SHEET_STATUSES:
+        out["status"] = status
+    if (page := request.args.get("page", 1, type=int) or 1) > 1:
+        out["page"] = page
+    return out
+
+
+def _here(comp: Competition, round_: str, **change) -> str:
+    """The page's URL for this round with the current filter kept (and `change` applied)."""
+    args = _filters() | {"round": round_} | change
+    return url_for(".index", competition_id=comp.id, **{k: v for k, v in args.items() if v})
+
+
+def _action(endpoint: str, comp: Competition, round_: str, **ids) -> str:
+    """A POST target that carries the current view, so the redirect comes back to it."""
+    return url_for(endpoint, competition_id=comp.id, round=round_, **ids, **_filters())
+
+
+def _get(model, value):
+    """The row whose id was chosen in a select, or None (the service says what is missing)."""
+    return db.session.get(model, int(value)) if str(value or "").isdigit() else None
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+# ----------------------------------------------------------------- reads
+def _coverage(comp: Competition, round_: str, agency_of: dict, reviewers: list) -> list[tuple]:
+    """[(entry_id, assigned, target)] for entries with fewer reviewers than they should have:
+    `evaluators_per_entry` (evaluation) or every panel member free of conflicts (panel, at
+    least one, so an entry nobody may review shows up)."""
+    have = dict(
+        db.session.execute(
+            select(Assignment.entry_id, func.count())
+            .where(Assignment.competition_id == comp.id, Assignment.round == round_)
+            .group_by(Assignment.entry_id)
+        ).all()
+    )
+    if round_ == "evaluation":
+        target = dict.fromkeys(agency_of, comp.evaluators_per_entry)
+    else:
+        conflicts = [conflicted_agency_ids(u) for u in reviewers]
+        target = {e: max(1, sum(a not in c for c in conflicts)) for e, a in agency_of.items()}
+    return [(e, have.get(e, 0), target[e]) for e in agency_of if have.get(e, 0) < target[e]]
+
+
+def _entries(ids) -> list[Entry]:
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(Entry.id.in_(list(ids)))
+            .options(joinedload(Entry.agency))
+            .order_by(Entry.title, Entry.id)
+        )
+    )
+
+
+def _listing(comp: Competition, round_: str, f: dict):
+    query = (
+        select(Assignment)
+        .join(Assignment.user)
+        .where(Assignment.competition_id == comp.id, Assignment.round == round_)
+        .options(contains_eager(Assignment.user), joinedload(Assignment.entry))
+        .order_by(User.name, Assignment.id)
+    )
+    for key in ("user_id", "status"):
+        if key in f:
+            query = query.where(getattr(Assignment, key) == f[key])
+    return db.paginate(query, page=f.get("page", 1), per_page=PER_PAGE, error_out=False)
+
+
+def _problem(where: str, exc: DomainError, **more) -> dict:
+    extra = exc.extra or {}
+    short = extra.get("entries") or []
+    return {
+        "where": where,
+        "code": exc.code,
+        "detail": exc.detail,
+        "needed": extra.get("needed"),
+        "available": extra.get("available"),
+        "short": _entries(short[:SHORT_SHOWN]),
+        "short_count": len(short),
+        **more,
+    }
+
+
+def _render(comp: Competition, round_: str, status: int = 200, **forms):
+    agency_of, reviewers = service.round_entries(comp, round_), service.round_reviewers(round_)
+    short = _coverage(comp, round_, agency_of, reviewers)
+    short_entries = {e.id: e for e in _entries([s[0] for s in short[:SHORT_SHOWN]])}
+    f = _filters()
+    default_per_entry = comp.evaluators_per_entry if round_ == "evaluation" else None
+    manual = forms.get("manual") or ManualForm(formdata=None)
+    manual.entry_id.choices = [("", _("Choose an entry…"))] + [
+        (str(e.id), f"{e.title} — {e.agency.name}") for e in _entries(agency_of)
+    ]
+    manual.user_id.choices = [("", _("Choose a reviewer…"))] + [
+        (str(u.id), f"{u.name} ({ROLE_LABELS.get(u.role, u.role)})") for u in reviewers
+    ]
+    return render_template(
+        "assignments/index.html",
+        comp=comp,
+        round_=round_,
+        open_=comp.stage == round_,
+        entries_total=len(agency_of),
+        short=[(short_entries.get(e), e, n, t) for e, n, t in short[:SHORT_SHOWN]],
+        short_count=len(short),
+        loads=scoring.reviewer_loads(comp, round_),
+        progress=scoring.progress_counts(
+            [Assignment.competition_id == comp.id, Assignment.round == round_]
+        ),
+        auto=forms.get("auto")
+        or AutoAssignForm(formdata=None, data={"per_entry": default_per_entry}),
+        manual=manual,
+        reopen_form_for=lambda aid: (
+            forms["reopen"] if aid == forms.get("reopen_id") else _reopen_form(aid, formdata=None)
+        ),
+        reopen_id=forms.get("reopen_id"),
+        problem=forms.get("problem"),
+        f=f,
+        pagination=_listing(comp, round_, f),
+        here=lambda **change: _here(comp, round_, **change),
+        action=lambda endpoint, **ids: _action(endpoint, comp, round_, **ids),
+        ROUND_LABELS=ROUND_LABELS,
+        SHEET_LABELS=SHEET_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        STAGE_LABELS=STAGE_LABELS,
+    ), status
+
+
+# ----------------------------------------------------------------- pages
+@bp.get("/<int:competition_id>")
+def index(competition_id: int):
+    comp = _competition(competition_id)
+    return _render(comp, _round(comp))
+
+
+@bp.post("/<int:competition_id>/auto")
+def auto(competition_id: int):
+    """All or nothing: a capacity refusal (409) creates no assignment and shows the numbers."""
+    comp = _competition(competition_id)
+    round_ = _round(comp)
+    form = AutoAssignForm()
+    if not form.validate_on_submit():
+        return _render(comp, round_, 422, auto=form)
+    try:
+        result = service.auto_assign(
+            _actor(), comp, request.args.get("round", ""), form.per_entry.data, form.max_load.data
+        )
+    except DomainError as exc:
+        status = show_error(form, exc)
+        return _render(comp, round_, status, auto=form, problem=_problem("auto", exc))
+    db.session.commit()
+    n = result["created"]
+    flash(ngettext("%(num)d assignment created.", "%(num)d assignments created.", n), "ok")
+    return redirect(_here(comp, round_, page=None))
+
+
+@bp.post("/<int:competition_id>/manual")
+def manual(competition_id: int):
+    comp = _competition(competition_id)
+    round_ = _round(comp)
+    form = ManualForm()
+    if not form.validate_on_submit():
+        return _render(comp, round_, 422, manual=form)
+    entry, reviewer = _get(Entry, form.entry_id.data), _get(User, form.user_id.data)
+    try:
+        a = service.create_assignment(
+            _actor(), comp, entry, reviewer, request.args.get("round", "")
+        )
+    except DomainError as exc:
+        status = show_error(form, exc)
+        return _render(comp, round_, status, manual=form, problem=_problem("manual", exc))
+    db.session.commit()
+    flash(
+        _("%(name)s now reviews “%(title)s”.", name=a.user.name, title=a.entry.title),
+        "ok",
+    )
+    return redirect(_here(comp, round_))
+
+
+@bp.post("/<int:competition_id>/<int:assignment_id>/delete")
+def delete(competition_id: int, assignment_id: int):
+    """A submitted sheet pins its assignment (409 locked): reopen it first."""
+    comp = _competition(competition_id)
+    a = _assignment(comp, assignment_id)
+    round_, name, title = a.round, a.user.name, a.entry.title
+    try:
+        service.delete_assignment(_actor(), a)
+    except DomainError as exc:
+        db.session.rollback()
+        problem = _problem("row", exc, assignment_id=assignment_id)
+        return _render(comp, round_, exc.status, problem=problem)
+    db.session.commit()
+    flash(_("%(name)s no longer reviews “%(title)s”.", name=name, title=title), "ok")
+    return redirect(_here(comp, round_))
+
+
+@bp.post("/<int:competition_id>/<int:assignment_id>/reopen")
+def reopen(competition_id: int, assignment_id: int):
+    """Back to draft with its values kept; the reason (≥ 5 characters) is audited."""
+    comp = _competition(competition_id)
+    a = _assignment(comp, assignment_id)
+    round_ = a.round
+    form = _reopen_form(assignment_id)
+    forms = {"reopen": form, "reopen_id": assignment_id}
+    if not form.validate_on_submit():
+        return _render(comp, round_, 422, **forms)
+    try:
+        scoring.reopen_sheet(_actor(), a, form.reason.data)
+    except DomainError as exc:
+        status = show_error(form, exc)
+        problem = _problem("row", exc, assignment_id=assignment_id)
+        return _render(comp, round_, status, problem=problem, **forms)
+    db.session.commit()
+    flash(
+        _(
+            "The sheet of %(name)s for “%(title)s” is a draft again.",
+            name=a.user.name,
+            title=a.entry.title,
+        ),
+        "ok",
+    )
+    return redirect(_here(comp, round_))

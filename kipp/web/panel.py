@@ -1,5 +1,276 @@
-"""Reviewers' pages: my assignments and the scoring page."""
+"""Reviewers' pages (evaluators, panelists, the chair as panelist): my assignments and the
+scoring page.
 
-from flask import Blueprint
+Only reviewer roles get in (others: 403); an assignment that is not the caller's answers 404,
+whoever else holds it. Views call one scoring service and commit once; a refused write is rolled
+back and the page is shown again with what the reviewer typed, the reason, and the error's
+status (422 invalid values or missing criteria, 409 stage, lock, stale version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from kipp.entries.forms import STAGE_LABELS
+from kipp.errors import DomainError
+from kipp.extensions import db
+from kipp.judging import scoring
+from kipp.judging.forms import (
+    ROUND_LABELS,
+    STATUS_LABELS,
+    preview_total,
+    score_field,
+    score_form,
+    scoring_messages,
+)
+from kipp.models import Assignment, Competition, Entry
+from kipp.permissions import can_score, is_reviewer
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
+
+STATUSES = ("pending", "draft", "submitted")
+
+
+def reviewer_only(view):
+    """Log in first; then only evaluators, panelists and the chair pass (403 otherwise)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not is_reviewer(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def me():
+    return current_user._get_current_object()
+
+
+def own_assignment(assignment_id: int) -> Assignment:
+    a = db.session.get(Assignment, assignment_id)
+    if a is None or not can_score(current_user, a):
+        abort(404)
+    return a
+
+
+# ----------------------------------------------------------------- my assignments
+@dataclass
+class RoundGroup:
+    """One competition's round as the reviewer sees it: progress over all their sheets there,
+    and the rows that pass the status filter."""
+
+    competition: Competition
+    round: str
+    counts: dict[str, int]
+    rows: list[Assignment] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def open(self) -> bool:
+        return self.competition.stage == self.round
+
+
+def my_rounds(user_id: int, status: str | None) -> list[RoundGroup]:
+    """The reviewer's rounds, open rounds first, then newest competition first (three queries
+    whatever the number of assignments: counts, competitions, rows with entry and agency)."""
+    counts = db.session.execute(
+        select(Assignment.competition_id, Assignment.round, Assignment.status, func.count())
+        .where(Assignment.user_id == user_id)
+        .group_by(Assignment.competition_id, Assignment.round, Assignment.status)
+    ).all()
+    if not counts:
+        return []
+    comps = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Competition).where(Competition.id.in_({r[0] for r in counts}))
+        )
+    }
+    groups: dict[tuple[int, str], RoundGroup] = {}
+    for comp_id, round_, st, n in counts:
+        key = (comp_id, round_)
+        if key not in groups:
+            groups[key] = RoundGroup(comps[comp_id], round_, dict.fromkeys(STATUSES, 0))
+        groups[key].counts[st] = n
+    query = (
+        select(Assignment)
+        .join(Assignment.entry)
+        .join(Entry.agency)
+        .where(Assignment.user_id == user_id)
+        .options(contains_eager(Assignment.entry).contains_eager(Entry.agency))
+        .order_by(Entry.title, Assignment.id)
+    )
+    if status:
+        query = query.where(Assignment.status == status)
+    for a in db.session.scalars(query):
+        groups[(a.competition_id, a.round)].rows.append(a)
+    return sorted(
+        groups.values(),
+        key=lambda g: (not g.open, -g.competition.year, -g.competition.id, g.round),
+    )
+
+
+@bp.get("/")
+@reviewer_only
+def assignments():
+    status = request.args.get("status")
+    status = status if status in STATUSES else None
+    return render_template(
+        "panel/assignments.html",
+        groups=my_rounds(current_user.id, status),
+        status=status,
+        statuses=STATUSES,
+        status_labels=STATUS_LABELS,
+        round_labels=ROUND_LABELS,
+    )
+
+
+# ----------------------------------------------------------------- scoring page
+def neighbours(a: Assignment) -> tuple[int | None, int | None]:
+    """The previous and next of the reviewer's assignments in the same round, in the order of
+    the assignments list (entry title, then id)."""
+    ids = list(
+        db.session.scalars(
+            select(Assignment.id)
+            .join(Entry, Entry.id == Assignment.entry_id)
+            .where(
+                Assignment.user_id == a.user_id,
+                Assignment.competition_id == a.competition_id,
+                Assignment.round == a.round,
+            )
+            .order_by(Entry.title, Assignment.id)
+        )
+    )
+    i = ids.index(a.id)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def render_sheet(
+    a: Assignment,
+    form=None,
+    *,
+    status: int = 200,
+    message: str | None = None,
+    loose_errors: list[str] | None = None,
+    missing: list[str] | None = None,
+    typed: bool = False,
+    stale: bool = False,
+):
+    """The scoring page; a submitted sheet is shown read-only. `typed`: `form` holds input
+    that was not saved (its total is previewed from it)."""
+    entry = a.entry
+    comp = entry.competition
+    criteria = comp.round_criteria(a.round)
+    weights = {c.code: c.weight for c in criteria}
+    form = form if form is not None else score_form(a)
+    stage_open = comp.stage == a.round
+    total = preview_total(form, weights) if typed else scoring.running_total(a)
+    names = {c.code: c.name for c in criteria}
+    prev_id, next_id = neighbours(a)
+    template = "panel/sheet.html" if a.status == "submitted" else "panel/score.html"
+    return render_template(
+        template,
+        a=a,
+        entry=entry,
+        comp=comp,
+        form=form,
+        criteria=criteria,
+        proposal_criteria=comp.round_criteria("evaluation"),
+        values=scoring.current_values(a),
+        total=total,
+        writable=stage_open and a.status != "submitted",
+        stage_open=stage_open,
+        message=message,
+        loose_errors=loose_errors or [],
+        missing=[names.get(code, code) for code in (missing or [])],
+        stale=stale,
+        prev_id=prev_id,
+        next_id=next_id,
+        score_field=score_field,
+        status_labels=STATUS_LABELS,
+        round_labels=ROUND_LABELS,
+        stage_labels=STAGE_LABELS,
+        js_messages=scoring_messages(),
+    ), status
+
+
+def refused(a: Assignment, form, exc: DomainError):
+    """Roll back and show the page again with the typed input and the service's reason."""
+    db.session.rollback()
+    loose = form.add_errors(exc.errors)
+    stale = exc.code == "stale_version"
+    message = exc.detail
+    if stale:
+        message = _(
+            "This score sheet was saved elsewhere after you opened it (another tab?), so your "
+            "changes were not saved. Your scores are still below: note them, then reload the page."
+        )
+    return render_sheet(
+        a,
+        form,
+        status=exc.status,
+        message=message,
+        loose_errors=loose,
+        missing=exc.extra.get("missing"),
+        typed=True,
+        stale=stale,
+    )
+
+
+@bp.get("/assignments/<int:assignment_id>")
+@reviewer_only
+def score(assignment_id: int):
+    return render_sheet(own_assignment(assignment_id))
+
+
+@bp.post("/assignments/<int:assignment_id>")
+@reviewer_only
+def save(assignment_id: int):
+    a = own_assignment(assignment_id)
+    form = score_form(a, formdata=request.form)
+    # A form without a version cannot prove it saw the latest sheet: treat it as stale.
+    version = form.version.data or 0
+    try:
+        scoring.save_sheet(me(), a, form.values(), comment=form.comment_text(), version=version)
+    except DomainError as exc:
+        return refused(a, form, exc)
+    db.session.commit()
+    flash(_("Draft saved."), "ok")
+    return redirect(url_for("panel.score", assignment_id=a.id))
+
+
+@bp.post("/assignments/<int:assignment_id>/submit")
+@reviewer_only
+def submit(assignment_id: int):
+    """Submit the SAVED sheet. Values posted with it must equal the saved ones (the page's
+    script saves first); otherwise nothing happens and the typed values are shown again, so a
+    reviewer without JavaScript never submits, nor loses, scores they did not save."""
+    a = own_assignment(assignment_id)
+    form = score_form(a, formdata=request.form)
+    writable = a.entry.competition.stage == a.round and a.status != "submitted"
+    if writable and form.differs_from(a, set(request.form)):
+        message = _("Your changes are not saved yet. Save the draft, check it, then submit.")
+        return render_sheet(a, form, status=409, message=message, typed=True)
+    if writable and not form.confirm.data:
+        form.confirm.errors = [_("Tick this box to confirm that you checked your scores.")]
+        message = _("Confirm that you checked your scores before submitting.")
+        return render_sheet(a, form, status=422, message=message, typed=True)
+    try:
+        scoring.submit_sheet(me(), a, version=form.version.data or 0)
+    except DomainError as exc:
+        return refused(a, form, exc)
+    db.session.commit()
+    flash(_("Score sheet submitted."), "ok")
+    return redirect(url_for("panel.score", assignment_id=a.id))

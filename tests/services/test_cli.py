@@ -63,7 +63,7 @@ def test_windows_line_ending_is_not_part_of_the_password(app):
 def test_short_password_fails_clearly_and_creates_nothing(app):
     result = invoke(app, *ADMIN_ARGS, "--role", "admin", "--password-stdin", password="short\n")
     assert result.exit_code != 0
-    assert "10 characters" in result.output
+    assert "password:" in result.output and "10" in result.output  # names field and rule
     assert "Traceback" not in result.output
     assert users() == 0
 
@@ -104,7 +104,7 @@ def test_duplicate_email_is_refused(app):
     assert invoke(app, *ADMIN_ARGS, "--role", "admin", "--password-stdin").exit_code == 0
     result = invoke(app, *ADMIN_ARGS, "--role", "evaluator", "--password-stdin")
     assert result.exit_code != 0
-    assert "already" in result.output
+    assert "email:" in result.output  # names the field that clashes
     assert users() == 1
     assert db.session.scalar(select(User)).role == "admin"
 

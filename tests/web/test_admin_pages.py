@@ -289,7 +289,7 @@ def test_stale_user_edit_is_refused_and_keeps_input(client, make, admin):
 def test_disabling_a_user_logs_their_session_out(app, client, make, admin):
     target = make.user("evaluator")
     theirs = login_other(app, target)
-    assert theirs.get("/").headers["Location"] == "/welcome"  # logged in
+    assert theirs.get("/").headers["Location"] == "/panel/"  # logged in
     resp = client.post(
         f"/admin/users/{target.id}",
         data={"name": target.name, "role": "evaluator", "version": str(target.version)},

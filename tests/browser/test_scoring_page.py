@@ -1,0 +1,115 @@
+"""The reviewer's scoring page in a real browser (CSRF on, JavaScript on): live total,
+autosave with field errors and stale-version handling, confirmation before submit."""
+
+from decimal import Decimal
+
+from kipp.extensions import db
+from kipp.judging import scoring
+from kipp.models import Assignment
+from tests.services.judging_fixtures import assign, evaluation_setup, full_values
+
+STATUS = "document.getElementById('autosave-status').textContent"
+
+
+def sheet(assignment_id):
+    db.session.expire_all()
+    a = db.session.get(Assignment, assignment_id)
+    return a, scoring.current_values(a)
+
+
+def wait_status(page, text):
+    page.wait_for_function(f"{STATUS}.includes({text!r})")
+
+
+def test_live_total_autosave_and_submit(page, live_server, make, login_as):
+    w = evaluation_setup(make, n_entries=2, n_reviewers=1)
+    a = assign(w, w.entries[0], w.reviewers[0])
+    assign(w, w.entries[1], w.reviewers[0])
+    aid = a.id
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login_as(w.reviewers[0])
+    page.goto(f"{live_server}/panel/?lang=en")
+    page.click(f"#assignment-{aid} a")
+    page.wait_for_selector("#score-form")
+    assert page.inner_text("#live-total") == "0.00"
+    assert not page.is_visible("#confirm")  # JavaScript asks with confirm() instead
+
+    # Live total: Σ value × weight / 100, half-up to 2 decimals.
+    page.fill("#score_signifikansi", "90")  # weight 30 → 27
+    assert page.inner_text("#live-total") == "27.00"
+    page.fill("#score_adaptabilitas", "85.5")  # weight 20 → 17.1
+    page.fill("#score_kebaruan", "77.77")  # weight 15 → 11.6655
+    assert page.inner_text("#live-total") == "55.77"
+    page.fill("#score_kebaruan", "77.777")
+    assert page.inner_text("#live-total") == "—"
+
+    # Autosave: a 422 shows the error and keeps the input as typed; nothing is stored.
+    wait_status(page, "check the highlighted")
+    assert "at most 2 decimals" in page.inner_text("#score-form")
+    assert page.input_value("#score_kebaruan") == "77.777"
+    assert sheet(aid)[1] == {}
+    page.fill("#score_kebaruan", "77.77")
+    wait_status(page, "Saved")
+    saved, values = sheet(aid)
+    assert values == {
+        "signifikansi": Decimal("90.00"),
+        "adaptabilitas": Decimal("85.50"),
+        "kebaruan": Decimal("77.77"),
+    }
+    assert (saved.status, saved.total) == ("draft", Decimal("55.77"))
+    assert page.input_value("input[name=version]") == str(saved.version)
+    assert page.locator("#score-form .error").count() == 0
+
+    # Fill the rest and submit right away: the pending change is saved first.
+    for code, value in full_values(saved, 80).items():
+        if code not in values:
+            page.fill(f"#score_{code}", str(value))
+    page.fill("#comment", "Inovasi yang layak.")
+    page.on("dialog", lambda d: d.accept())
+    page.click("#submit-button")
+    page.wait_for_selector("#sheet-total")
+    submitted, values = sheet(aid)
+    assert submitted.status == "submitted" and submitted.comment == "Inovasi yang layak."
+    assert len(values) == 8
+    assert page.inner_text("#sheet-total") == str(submitted.total)
+    assert page.locator("input[type=number]").count() == 0
+    assert "Next entry" in page.inner_text("main")
+    assert errors == []
+
+
+def test_dismissed_confirmation_submits_nothing(page, live_server, make, login_as):
+    w = evaluation_setup(make, n_entries=1, n_reviewers=1)
+    a = assign(w, w.entries[0], w.reviewers[0])
+    scoring.save_sheet(a.user, a, full_values(a, 70))
+    db.session.commit()
+    aid = a.id
+    login_as(w.reviewers[0])
+    page.goto(f"{live_server}/panel/assignments/{aid}?lang=en")
+    page.on("dialog", lambda d: d.dismiss())
+    page.click("#submit-button")
+    page.wait_for_timeout(300)
+    assert page.is_visible("#score-form")
+    assert sheet(aid)[0].status == "draft"
+
+
+def test_stale_version_keeps_a_local_copy(page, live_server, make, login_as):
+    w = evaluation_setup(make, n_entries=1, n_reviewers=1)
+    a = assign(w, w.entries[0], w.reviewers[0])
+    aid = a.id
+    login_as(w.reviewers[0])
+    page.goto(f"{live_server}/panel/assignments/{aid}?lang=en")
+    # Saved elsewhere (another tab) after this page was opened.
+    scoring.save_sheet(a.user, a, {"kebaruan": 50})
+    db.session.commit()
+    page.fill("#score_kebaruan", "66")
+    wait_status(page, "saved elsewhere")
+    assert "66" in page.evaluate(f"localStorage.getItem('kipp:sheet:{aid}')")
+    assert sheet(aid)[1] == {"kebaruan": Decimal("50.00")}
+    page.click("#autosave-errors button")  # reload
+    page.wait_for_selector("#autosave-restore button.primary")
+    assert page.input_value("#score_kebaruan") == "50.00"
+    page.click("#autosave-restore button.primary")
+    assert page.input_value("#score_kebaruan") == "66"
+    wait_status(page, "Saved")
+    assert sheet(aid)[1] == {"kebaruan": Decimal("66.00")}
