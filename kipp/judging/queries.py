@@ -90,7 +90,7 @@ def _rows(query):
     reads need no identity map. Pending changes are flushed first, as the ORM would.
     """
     db.session.flush()
-    return db.session.connection().execute(query)
+    return db.session.connection().execute(query).all()
 
 
 def _info(row) -> EntryInfo:
