@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from kipp.api import accounts, competitions, entries, judging, selections
+from kipp.api import accounts, certificates, competitions, entries, judging, selections
 from kipp.api.auth import resolve_api_caller
 from kipp.extensions import api, csrf
 
-BLUEPRINTS = (accounts.blp, competitions.blp, entries.blp, judging.blp, selections.blp)
+BLUEPRINTS = (
+    accounts.blp,
+    competitions.blp,
+    entries.blp,
+    judging.blp,
+    selections.blp,
+    certificates.blp,
+)
 
 
 def register_api(app: Flask) -> None:

@@ -19,6 +19,7 @@ from kipp.api.schemas import (
     EntryPatch,
     ScreeningIn,
 )
+from kipp.documents.certificates import certificate_code_for
 from kipp.entries import services, storage
 from kipp.errors import Forbidden, NotFound, ValidationFailed
 from kipp.extensions import db
@@ -42,7 +43,9 @@ def get_entry(entry_id: int) -> Entry:
 
 
 def dump(entry: Entry) -> dict:
-    return out.entry(entry, blockers=services.blockers(entry) if entry.status == "draft" else [])
+    body = out.entry(entry, blockers=services.blockers(entry) if entry.status == "draft" else [])
+    body["certificate_code"] = certificate_code_for(entry, caller())
+    return body
 
 
 @blp.post("/competitions/<int:competition_id>/entries")

@@ -31,11 +31,20 @@ def home():
 
 def register_web(app: Flask) -> None:
     from kipp.auth.views import bp as auth
-    from kipp.web import admin, agency, assignments, panel, screening, selection
+    from kipp.web import (
+        admin,
+        agency,
+        assignments,
+        certificates,
+        panel,
+        screening,
+        selection,
+        verify,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(auth)
-    for module in (agency, admin, screening, panel, assignments, selection):
+    for module in (agency, admin, screening, panel, assignments, selection, verify, certificates):
         app.register_blueprint(module.bp)
 
     @app.template_filter("local")

@@ -9,11 +9,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from kipp.documents import certificates, storage
+from kipp.extensions import db
+from kipp.models import Certificate, Competition, Entry
 from kipp.permissions import can_create_entries
 
 bp = Blueprint("agency_certificates", __name__, url_prefix="/agency/certificates")
+
+
+def agency_certificates(agency_id: int) -> list[Certificate]:
+    """Every issued certificate of the agency's entries, newest competition first."""
+    query = (
+        select(Certificate)
+        .join(Entry, Entry.id == Certificate.entry_id)
+        .join(Competition, Competition.id == Certificate.competition_id)
+        .where(Entry.agency_id == agency_id, Certificate.stored_name.is_not(None))
+        .order_by(Competition.year.desc(), Certificate.id)
+    )
+    return list(db.session.scalars(query))
 
 
 @bp.get("")
@@ -22,7 +37,7 @@ def index():
     if not can_create_entries(current_user):
         abort(403)
     rows = []
-    for cert in certificates.agency_certificates(current_user.agency_id):
+    for cert in agency_certificates(current_user.agency_id):
         info = certificates.verify_code(certificates.public_code(cert.serial))
         rows.append({"cert": cert, "info": info})
     return render_template("certificates/index.html", rows=rows)

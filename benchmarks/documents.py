@@ -1,0 +1,295 @@
+"""Benchmark: certificates and score sheets, the naive way versus the app's worker way.
+
+Creates a temporary SQLite database (migrated like production) holding one awarded competition
+with `--certificates` entries in finalised selections (the first 45 also in the final tier)
+and `--score-sheets` entries with submitted sheets (2 evaluation sheets and 3 panel sheets, each
+with a comment of about 120 words, so a sheet runs to 2–3 pages). Then, in one run:
+
+- naive: one process; per document `HTML(string=…).write_pdf()` with the stylesheet inline in
+  the HTML, so WeasyPrint parses the CSS and loads the fonts again for every document (same
+  templates, same data, same storage of the bytes);
+- app: the worker code path with 2 processes — a multiprocessing Pool of 2 whose initializer
+  builds the app and calls `render.warm_up()` (as `worker_process_init` does), fed chunks of
+  `--chunk` entry ids; each item calls the real `issue_certificate` / `render_score_sheet`
+  and commits, as the Celery task does. Timed after both workers are warm.
+
+It prints docs/s for each kind and way, ms per document per core, the peak RSS of each worker
+(`ru_maxrss`), the projected time of a 1,100-certificate award run on 2 cores, and last the
+line `speedup: <x>` (certificates, app docs/s ÷ naive docs/s).
+
+Usage: .venv/bin/python benchmarks/documents.py --certificates 300 --score-sheets 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORKERS = 2
+PROSE = (
+    "inovasi layanan publik terpadu masyarakat desa digital kolaborasi dampak berkelanjutan "
+    "replikasi anggaran partisipasi transparansi akuntabilitas percepatan perizinan kesehatan "
+    "pendidikan kependudukan data terbuka aplikasi pengaduan respons cepat"
+)
+WORDS = PROSE.split()
+
+
+def text(n_words: int, seed: int) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(n_words)).capitalize()
+
+
+def make_app(db_path: Path, storage: Path):
+    from kipp import create_app
+
+    return create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", KIPP_STORAGE_DIR=str(storage)
+    )
+
+
+def seed(n_certs: int, n_sheets: int) -> tuple[list[int], list[int]]:
+    """Build the competition; returns (certificate entry ids, score-sheet entry ids)."""
+    from kipp.accounts.services import create_agency
+    from kipp.competitions.defaults import EVALUATION_CRITERIA_2023
+    from kipp.competitions.services import create_competition
+    from kipp.extensions import db
+    from kipp.judging.ranking import sheet_total
+    from kipp.models import (
+        Assignment,
+        Competition,
+        Entry,
+        ScoreValue,
+        Selection,
+        SelectionEntry,
+        User,
+    )
+
+    comp = create_competition(
+        None,
+        {
+            "name": "KIPP 2026",
+            "year": 2026,
+            "submission_opens_at": datetime(2026, 1, 5, tzinfo=UTC),
+            "submission_closes_at": datetime(2026, 3, 5, tzinfo=UTC),
+            "criteria": EVALUATION_CRITERIA_2023,
+        },
+    )
+    db.session.flush()
+    db.session.execute(
+        db.update(Competition).where(Competition.id == comp.id).values(stage="awarded")
+    )
+    agencies = [
+        create_agency(None, f"Pemerintah Kabupaten Contoh {i:03d}", "kabupaten", "Jawa Tengah")
+        for i in range(50)
+    ]
+    users = [
+        User(email=f"r{i}@bench.id", name=f"Reviewer Bench {i}", role=role, password_hash="x")
+        for i, role in enumerate(["admin"] + ["evaluator"] * 10 + ["panelist"] * 4 + ["chair"])
+    ]
+    db.session.add_all(users)
+    db.session.flush()
+    n = max(n_certs, n_sheets)
+    entries = [
+        Entry(
+            competition_id=comp.id,
+            agency_id=agencies[i % len(agencies)].id,
+            title=text(6 + i % 25, i),
+            group="umum",
+            summary="",
+            answers={},
+            status="eligible",
+        )
+        for i in range(n)
+    ]
+    db.session.add_all(entries)
+    db.session.flush()
+    ids = [e.id for e in entries]
+    weights = {
+        "evaluation": {c.code: c.weight for c in comp.round_criteria("evaluation")},
+        "panel": {c.code: c.weight for c in comp.round_criteria("panel")},
+    }
+    evaluators, panel = users[1:11], users[11:16]
+    for k, entry_id in enumerate(ids[:n_sheets]):
+        reviewers = [("evaluation", evaluators[(k + j) % 10]) for j in range(2)]
+        reviewers += [("panel", p) for p in panel[:3]]
+        for j, (round_, reviewer) in enumerate(reviewers):
+            values = {c: Decimal(60 + (k * 7 + j * 11 + len(c)) % 40) for c in weights[round_]}
+            a = Assignment(
+                competition_id=comp.id,
+                entry_id=entry_id,
+                user_id=reviewer.id,
+                round=round_,
+                status="submitted",
+                total=sheet_total(values, weights[round_]),
+                comment=text(120, k + j),
+                submitted_at=datetime(2026, 6, 1, tzinfo=UTC),
+            )
+            a.values = [ScoreValue(criterion_code=c, value=v) for c, v in values.items()]
+            db.session.add(a)
+    for tier, chosen in (("shortlist", ids[:n_certs]), ("final", ids[:45])):
+        sel = Selection(
+            competition_id=comp.id,
+            tier=tier,
+            status="final",
+            size=99 if tier == "shortlist" else 45,
+            created_by_id=users[-1].id,
+            snapshot={},
+            snapshot_sha256="0" * 64,
+        )
+        sel.entries = [SelectionEntry(entry_id=e, place=i + 1) for i, e in enumerate(chosen)]
+        db.session.add(sel)
+    db.session.commit()
+    return ids[:n_certs], ids[:n_sheets]
+
+
+# ----------------------------------------------------------------- the app's way (workers)
+_worker: dict = {}
+
+
+def worker_init(db_path: str, storage: str, ready) -> None:
+    from kipp.documents import render
+
+    app = make_app(Path(db_path), Path(storage))
+    ctx = app.app_context()
+    ctx.push()
+    _worker.update(app=app, ctx=ctx, speed=render.warm_up())
+    with ready.get_lock():
+        ready.value += 1
+
+
+def worker_chunk(args: tuple[str, list[int]]) -> tuple[int, int, int, float]:
+    """Render one chunk as the Celery task does: one item, one commit. Returns (pid, count,
+    peak RSS in KiB, CPU seconds spent on the chunk)."""
+    from kipp.documents.certificates import issue_certificate
+    from kipp.documents.score_sheets import render_score_sheet
+    from kipp.extensions import db
+
+    kind, ids = args
+    render_one = issue_certificate if kind == "certificates" else render_score_sheet
+    cpu = time.process_time()
+    for entry_id in ids:
+        render_one(entry_id)
+        db.session.commit()
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return os.getpid(), len(ids), maxrss, time.process_time() - cpu
+
+
+def app_way(kind: str, ids: list[int], pool, chunk: int) -> tuple[float, float, dict[int, int]]:
+    """(wall seconds, CPU seconds summed over the workers, peak RSS KiB by worker pid)."""
+    chunks = [(kind, ids[i : i + chunk]) for i in range(0, len(ids), chunk)]
+    started = time.perf_counter()
+    rss: dict[int, int] = {}
+    cpu = 0.0
+    for pid, _, maxrss, seconds in pool.imap_unordered(worker_chunk, chunks):
+        rss[pid] = max(rss.get(pid, 0), maxrss)
+        cpu += seconds
+    return time.perf_counter() - started, cpu, rss
+
+
+# ----------------------------------------------------------------- the naive way
+def naive_way(kind: str, ids: list[int]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of the naive way in this process."""
+    from kipp.documents import certificates, render, storage
+    from kipp.documents.score_sheets import score_sheet_data
+    from kipp.extensions import db
+    from kipp.models import Certificate, Entry
+
+    started, cpu = time.perf_counter(), time.process_time()
+    for n, entry_id in enumerate(ids):
+        entry = db.session.get(Entry, entry_id)
+        if kind == "certificates":
+            cert = Certificate(
+                entry=entry,
+                competition_id=entry.competition_id,
+                serial=certificates.format_serial(2026, 900000 + n),
+                award="final" if n < 45 else "shortlist",
+                issued_at=datetime(2026, 11, 23, 3, tzinfo=UTC),
+            )
+            html = render.render_html("certificate.html", c=certificates.certificate_context(cert))
+        else:
+            html = render.render_html(
+                "score_sheet.html", d=score_sheet_data(entry), content_hash="0"
+            )
+        storage.store(render.naive_html_to_pdf(html))
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--certificates", type=int, default=300)
+    parser.add_argument("--score-sheets", type=int, default=100)
+    parser.add_argument("--chunk", type=int, default=25, help="entry ids per task (25–50)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from kipp.documents import render
+    from kipp.extensions import db
+
+    tmp = Path(tempfile.mkdtemp(prefix="kipp-bench-docs-"))
+    db_path, storage = tmp / "bench.sqlite3", tmp / "storage"
+    app = make_app(db_path, storage)
+    with app.app_context():
+        upgrade()
+        cert_ids, sheet_ids = seed(args.certificates, args.score_sheets)
+        db.engine.dispose()  # never share connections with the forked workers
+    print(f"data: {len(cert_ids)} certificates, {len(sheet_ids)} score sheets in {tmp}")
+    if not args.keep:
+        print("(the temporary directory is removed at the end; --keep keeps it)")
+    print(f"pdf speed: {render.pdf_speed()}; load average at the start: {os.getloadavg()[0]:.2f}")
+
+    results: dict[tuple[str, str], tuple[float, float]] = {}
+    ctx = mp.get_context("fork")
+    t0 = time.perf_counter()
+    ready = ctx.Value("i", 0)
+    initargs = (str(db_path), str(storage), ready)
+    with ctx.Pool(WORKERS, initializer=worker_init, initargs=initargs) as pool:
+        while ready.value < WORKERS:  # time only warm workers, as in a running Celery worker
+            time.sleep(0.05)
+        print(f"app: {ready.value} workers warm in {time.perf_counter() - t0:.2f} s")
+        rss_all: dict[int, int] = {}
+        for kind, ids in (("score_sheets", sheet_ids), ("certificates", cert_ids)):
+            seconds, cpu, rss = app_way(kind, ids, pool, args.chunk)
+            results[("app", kind)] = (seconds, cpu)
+            for pid, kb in rss.items():
+                rss_all[pid] = max(rss_all.get(pid, 0), kb)
+    with app.app_context():
+        render.warm_up()  # the naive way pays per document, not for this
+        results[("naive", "score_sheets")] = naive_way("score_sheets", sheet_ids)
+        results[("naive", "certificates")] = naive_way("certificates", cert_ids)
+
+    counts = {"certificates": len(cert_ids), "score_sheets": len(sheet_ids)}
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    for way, cores in (("naive", 1), ("app", WORKERS)):
+        for kind in ("certificates", "score_sheets"):
+            wall, cpu = results[(way, kind)]
+            n = max(counts[kind], 1)
+            print(
+                f"{way:5s} {kind:12s}: {counts[kind]:5d} docs in {wall:7.2f} s = "
+                f"{counts[kind] / wall:6.1f} docs/s  ({1000 * wall * cores / n:4.0f} ms wall per "
+                f"document per core, {1000 * cpu / n:4.0f} ms CPU per document; "
+                f"{cores} process(es))"
+            )
+    for pid, kb in sorted(rss_all.items()):
+        print(f"worker {pid}: peak RSS {kb / 1024:.0f} MB")
+    cert_rate = counts["certificates"] / results[("app", "certificates")][0]
+    print(f"projected award run: 1100 certificates in {1100 / cert_rate:.1f} s on {WORKERS} cores")
+    naive_rate = counts["certificates"] / results[("naive", "certificates")][0]
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"speedup: {cert_rate / naive_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""Award certificates: who gets one, serials and check codes, issuing, revoking, verifying.
+
+Guarantees
+- Subjects: every entry of a finalised selection of the competition, once, at its highest tier
+  (`final` beats `shortlist`).
+- Serial `KIPP-<year>-<6 digits>`: the entry's id, zero-padded (more digits past 999,999).
+  An entry belongs to one competition and gets at most one certificate, so serials are unique
+  and known before anything is written. One row per (competition, entry): the schema's unique
+  constraint decides when two workers race, and the loser keeps the winner's row.
+- Public code `<serial>-<check>`: `check` is HMAC-SHA256 of the serial keyed with the app's
+  SECRET_KEY (domain-separated), its first 40 bits in Crockford base32 (digits and letters
+  without I, L, O, U), 8 characters. Parsing ignores case and reads O as 0 and I/L as 1 in the
+  check part; the comparison is constant-time. Changing SECRET_KEY invalidates every code.
+- Issuing is idempotent: the first call renders and stores the PDF, then writes the row;
+  later calls return the row untouched (same serial, same bytes, no re-render). Only when the
+  row's file is missing (storage lost or restored from an older copy) is the PDF rendered
+  again — byte-identical, since rendering is deterministic and everything printed comes from
+  the row, the entry and the configuration. Issuing is not audited (it
+  creates no decision; the audited job that asked for it is); revoking is.
+- Certificates are issued only in stage `awarded`.
+- Revoking needs a reason, is audited on the competition's chain (`certificate.revoke`) and
+  happens once: revoking a revoked certificate raises Locked (409) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from datetime import datetime
+
+import segno
+from babel.dates import format_date
+from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kipp.audit.chain import record
+from kipp.clock import local, now
+from kipp.documents import render, storage
+from kipp.errors import InvalidStage, Locked, NotFound, ValidationFailed
+from kipp.extensions import db
+from kipp.models import Certificate, Competition, Entry, Selection, SelectionEntry, User
+
+log = logging.getLogger(__name__)
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+CHECK_LENGTH = 8  # 8 × 5 = 40 bits
+_CODE = re.compile(r"(KIPP-\d{4}-\d{6,12})-([0-9A-Z]{8})")
+_SERIAL = re.compile(r"KIPP-\d{4}-\d{6,12}")
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+DEFAULT_ISSUER = (
+    "KEMENTERIAN PENDAYAGUNAAN APARATUR NEGARA DAN REFORMASI BIROKRASI REPUBLIK INDONESIA"
+)
+DEFAULT_SIGNATORY_TITLE = (
+    "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia"
+)
+DEFAULT_SIGNATORY_NAME = "Kementerian PANRB"
+
+
+# ----------------------------------------------------------------- serials and codes
+def format_serial(year: int, number: int) -> str:
+    return f"KIPP-{year:04d}-{number:06d}"
+
+
+def check_string(serial: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    mac = hmac.new(key, b"kipp-certificate-check\x00" + serial.encode(), hashlib.sha256)
+    n = int.from_bytes(mac.digest()[:5], "big")
+    return "".join(ALPHABET[(n >> (5 * i)) & 31] for i in reversed(range(CHECK_LENGTH)))
+
+
+def public_code(serial: str) -> str:
+    return f"{serial}-{check_string(serial)}"
+
+
+def parse_code(code: str) -> str | None:
+    """The serial of a genuine public code, or None (malformed, altered or forged)."""
+    if not isinstance(code, str) or len(code) > 64:
+        return None
+    match = _CODE.fullmatch(code.strip().upper())
+    if match is None:
+        return None
+    serial, check = match[1], match[2].translate(_READ_AS)
+    return serial if hmac.compare_digest(check, check_string(serial)) else None
+
+
+def verify_url(code: str) -> str:
+    return f"{current_app.config['KIPP_PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of `url` as inline SVG markup (one vector path; error correction M)."""
+    qr = segno.make(url, error="m", micro=False, boost_error=False)
+    return qr.svg_inline(scale=1, omitsize=True, svgclass="qr", lineclass=None, title=url)
+
+
+# ----------------------------------------------------------------- who gets what
+def _final_tiers(competition_id: int, entry_id: int | None = None):
+    query = (
+        select(SelectionEntry.entry_id, Selection.tier, Selection.size)
+        .join(Selection, Selection.id == SelectionEntry.selection_id)
+        .where(Selection.competition_id == competition_id, Selection.status == "final")
+    )
+    if entry_id is not None:
+        query = query.where(SelectionEntry.entry_id == entry_id)
+    return db.session.execute(query).all()
+
+
+def _highest(rows) -> dict[int, tuple[str, int]]:
+    best: dict[int, tuple[str, int]] = {}
+    for entry_id, tier, size in rows:
+        if tier == "final" or entry_id not in best:
+            best[entry_id] = (tier, size)
+    return best
+
+
+def certificate_subjects(competition_id: int) -> list[tuple[int, str]]:
+    """(entry_id, award) for every entry of a finalised selection, by entry id."""
+    best = _highest(_final_tiers(competition_id))
+    return [(entry_id, best[entry_id][0]) for entry_id in sorted(best)]
+
+
+def award_labels(award: str, size: int, year: int) -> tuple[str, str]:
+    """("Top 45 Inovasi Pelayanan Publik 2026", "Top 45 Public Service Innovations 2026")."""
+    return (
+        f"Top {size} Inovasi Pelayanan Publik {year}",
+        f"Top {size} Public Service Innovations {year}",
+    )
+
+
+def _award_size(cert: Certificate, comp: Competition) -> int:
+    best = _highest(_final_tiers(comp.id, cert.entry_id)).get(cert.entry_id)
+    if best is not None and best[0] == cert.award:
+        return best[1]
+    return comp.final_size if cert.award == "final" else comp.shortlist_size
+
+
+def find(serial: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+
+
+def for_entry(entry: Entry) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.competition_id == entry.competition_id, Certificate.entry_id == entry.id
+        )
+    )
+
+
+# ----------------------------------------------------------------- issuing
+def dates(value: datetime, tz: str) -> tuple[str, str]:
+    """The local date in Indonesian and English: ("5 Desember 2026", "5 December 2026")."""
+    day = local(value, tz).date()
+    return format_date(day, "d MMMM y", locale="id"), format_date(day, "d MMMM y", locale="en")
+
+
+def certificate_context(cert: Certificate, size: int | None = None) -> dict:
+    """Everything the certificate prints, from the row, its entry and the configuration
+    (`size`: the tier's size, when the caller already knows it)."""
+    entry = cert.entry
+    comp = entry.competition
+    config = current_app.config
+    size = size if size is not None else _award_size(cert, comp)
+    label_id, label_en = award_labels(cert.award, size, comp.year)
+    date_id, date_en = dates(cert.issued_at, comp.timezone)
+    code = public_code(cert.serial)
+    url = verify_url(code)
+    return {
+        "serial": cert.serial,
+        "code": code,
+        "verify_url": url,
+        "qr_svg": Markup(qr_svg(url)),
+        "award": cert.award,
+        "award_label": label_id,
+        "award_label_en": label_en,
+        "agency": entry.agency.name,
+        "title": entry.title,
+        "competition": comp.name,
+        "year": comp.year,
+        "date_id": date_id,
+        "date_en": date_en,
+        "issuer": config.get("KIPP_ISSUER", DEFAULT_ISSUER),
+        "signatory_title": config.get("KIPP_SIGNATORY_TITLE", DEFAULT_SIGNATORY_TITLE),
+        "signatory_name": config.get("KIPP_SIGNATORY_NAME", DEFAULT_SIGNATORY_NAME),
+    }
+
+
+def render_certificate(cert: Certificate, size: int | None = None) -> bytes:
+    return render.render_pdf("certificate.html", c=certificate_context(cert, size))
+
+
+def _insert(cert: Certificate) -> Certificate:
+    """Insert a new certificate row; when another worker inserted one for the same entry
+    meanwhile, keep theirs (same serial, same bytes) and drop our file."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(cert)
+            db.session.flush()
+        return cert
+    except IntegrityError:
+        existing = db.session.scalar(
+            select(Certificate).where(
+                Certificate.competition_id == cert.competition_id,
+                Certificate.entry_id == cert.entry_id,
+            )
+        )
+        if existing is None:
+            raise
+        storage.remove(cert.stored_name)
+        return existing
+
+
+def issue_certificate(entry_id: int) -> Certificate:
+    """The entry's certificate, created and rendered on the first call (see the module
+    guarantees). Raises NotFound for an unknown entry and InvalidStage outside stage `awarded`
+    or for an entry in no finalised selection.
+
+    The PDF is rendered and stored before the row is written, so no write lock is held while
+    rendering; the row is flushed and the caller commits. A crash before the commit leaves an
+    orphan file and no row (nothing was issued); a row whose file is gone is rendered again."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound(_("Not found."))
+    cert = for_entry(entry)
+    if cert is not None and storage.exists(cert.stored_name):
+        return cert
+    size = None
+    if cert is None:
+        comp = entry.competition
+        if comp.stage != "awarded":
+            raise InvalidStage(_("Certificates are issued in stage awarded only."))
+        best = _highest(_final_tiers(comp.id, entry.id)).get(entry.id)
+        if best is None:
+            raise InvalidStage(_("This entry is in no finalised selection."))
+        award, size = best
+        cert = Certificate(
+            competition_id=comp.id,
+            entry_id=entry.id,
+            serial=format_serial(comp.year, entry.id),
+            award=award,
+            issued_at=now().replace(microsecond=0),
+        )
+        cert.entry = entry
+    pdf = render_certificate(cert, size)
+    name, digest = storage.store(pdf)
+    if cert.sha256 and cert.sha256 != digest:
+        log.warning("certificate %s re-rendered with different bytes", cert.serial)
+    cert.stored_name, cert.sha256, cert.size = name, digest, len(pdf)
+    if cert.id is None:
+        return _insert(cert)
+    db.session.flush()
+    return cert
+
+
+# ----------------------------------------------------------------- revoking and verifying
+def revoke(actor: User, serial: str, reason: str | None) -> Certificate:
+    """Revoke the certificate `serial` (see the module guarantees). NotFound, ValidationFailed
+    (no reason) or Locked (already revoked); nothing changes on any of them."""
+    cert = find(serial) if isinstance(serial, str) and _SERIAL.fullmatch(serial) else None
+    if cert is None:
+        raise NotFound(_("Not found."))
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _("Write why the certificate is revoked.")
+        raise ValidationFailed(msg, errors={"reason": [msg]})
+    if cert.revoked_at is not None:
+        raise Locked(_("This certificate is already revoked."))
+    cert.revoked_at, cert.revoked_reason, cert.revoked_by_id = now(), reason, actor.id
+    db.session.flush()
+    record(
+        actor,
+        "certificate.revoke",
+        f"certificate:{cert.serial}",
+        competition_id=cert.competition_id,
+        before={"revoked": False},
+        after={"revoked": True, "reason": reason, "entry_id": cert.entry_id},
+    )
+    return cert
+
+
+def verify_code(code: str) -> dict | None:
+    """What the public may know about the certificate of `code`, or None for an unknown,
+    malformed or altered code (the caller answers 404 and reveals nothing more)."""
+    serial = parse_code(code)
+    cert = find(serial) if serial else None
+    if cert is None:
+        return None
+    entry, comp = cert.entry, cert.entry.competition
+    label, label_en = award_labels(cert.award, _award_size(cert, comp), comp.year)
+    revoked = cert.revoked_at is not None
+    return {
+        "valid": not revoked,
+        "revoked": revoked,
+        "reason": cert.revoked_reason if revoked else None,
+        "revoked_at": local(cert.revoked_at, comp.timezone).isoformat() if revoked else None,
+        "serial": cert.serial,
+        "code": public_code(cert.serial),
+        "entry_title": entry.title,
+        "agency": entry.agency.name,
+        "award": cert.award,
+        "award_label": label,
+        "award_label_en": label_en,
+        "issued_at": local(cert.issued_at, comp.timezone).isoformat(),
+        "issued_on": dates(cert.issued_at, comp.timezone),
+    }
+
+
+# ----------------------------------------------------------------- who may download
+def can_download(user: User | None, cert: Certificate) -> bool:
+    """Admins, and the entry's own agency while the certificate is not revoked."""
+    if not (user and user.is_authenticated) or not cert.stored_name:
+        return False
+    if user.role == "admin":
+        return True
+    return (
+        user.role == "agency" and user.agency_id == cert.entry.agency_id and cert.revoked_at is None
+    )
+
+
+def certificate_code_for(entry: Entry, user: User | None) -> str | None:
+    """The public code of the entry's issued certificate, for those who may download it."""
+    cert = for_entry(entry)
+    return public_code(cert.serial) if cert and can_download(user, cert) else None
