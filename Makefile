@@ -32,8 +32,8 @@ run: install
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	@echo "KIPP is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "KIPP is starting on http://$(HOST):$(PORT)/ with a document worker (Ctrl+C stops both)"
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) sh scripts/run-dev.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

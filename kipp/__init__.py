@@ -35,10 +35,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from kipp.auth.sessions import init_login
-    from kipp.extensions import babel, csrf, db, migrate
+    from kipp.extensions import babel, csrf, db, init_celery, migrate
     from kipp.i18n import select_locale
 
     db.init_app(app)
+    init_celery(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(

@@ -104,7 +104,9 @@ def _session_app(database, tmp_path_factory):
         shutil.copy(database["template"], path)
         url = f"sqlite:///{path}"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                     KIPP_STORAGE_DIR=str(tmp_path_factory.mktemp("storage")))
+                     KIPP_STORAGE_DIR=str(tmp_path_factory.mktemp("storage")),
+                     CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path_factory.mktemp('broker')}"
+                                       "/broker.sqlite3")
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     return app
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from kipp.api import accounts, certificates, competitions, entries, judging, selections
+from kipp.api import (
+    accounts,
+    certificates,
+    competitions,
+    documents,
+    entries,
+    judging,
+    selections,
+)
 from kipp.api.auth import resolve_api_caller
 from kipp.extensions import api, csrf
 
@@ -15,6 +23,7 @@ BLUEPRINTS = (
     judging.blp,
     selections.blp,
     certificates.blp,
+    documents.blp,
 )
 
 

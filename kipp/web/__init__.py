@@ -36,6 +36,7 @@ def register_web(app: Flask) -> None:
         agency,
         assignments,
         certificates,
+        documents,
         panel,
         screening,
         selection,
@@ -44,7 +45,8 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(auth)
-    for module in (agency, admin, screening, panel, assignments, selection, verify, certificates):
+    for module in (agency, admin, screening, panel, assignments, selection, verify, certificates,
+                   documents):
         app.register_blueprint(module.bp)
 
     @app.template_filter("local")

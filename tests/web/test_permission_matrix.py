@@ -270,6 +270,8 @@ PENDING: set[tuple[str, str]] = {
     ("GET", f"{A}/entries/<int:entry_id>/certificate"),
     ("GET", f"{A}/entries/<int:entry_id>/score-sheet"),
     ("GET", f"{A}/selections/<int:selection_id>/recap"),
+    ("POST", f"{A}/competitions/<int:competition_id>/document-jobs"),
+    ("GET", f"{A}/document-jobs/<int:job_id>"),
 }
 
 

@@ -1,0 +1,97 @@
+"""Document jobs (API contract § Documents): start one, follow its progress.
+
+The job row is the truth about progress; workers update it item by item. Messages are sent
+after the commit; if the broker cannot take them the job still exists (202) and the workers'
+reconciler sends its items later.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from kipp.api.auth import caller, require_role
+from kipp.api.competitions import get_competition
+from kipp.api.schemas import In
+from kipp.api.serializers import iso
+from kipp.documents import jobs
+from kipp.documents.celery_app_factory import send_render_chunks
+from kipp.errors import Forbidden, NotFound
+from kipp.extensions import db
+from kipp.models import JOB_KINDS, Competition, DocumentJob
+from kipp.permissions import can_manage_competition
+
+blp = Blueprint(
+    "api_documents", __name__, url_prefix="/api/v1", description="Document jobs (PDF rendering)"
+)
+
+
+class DocumentJobIn(In):
+    kind = fields.String(required=True, validate=validate.OneOf(JOB_KINDS))
+
+
+def job_json(job: DocumentJob, tz: str = "Asia/Jakarta", *, full: bool = False) -> dict:
+    body = {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "total": job.total,
+        "done": job.done,
+        "failed": job.failed,
+    }
+    if full:
+        body |= {
+            "competition_id": job.competition_id,
+            "created_at": iso(job.created_at, tz),
+            "started_at": iso(job.started_at, tz),
+            "finished_at": iso(job.finished_at, tz),
+            "errors": jobs.job_errors(job),
+        }
+    return body
+
+
+def enqueue(job: DocumentJob) -> None:
+    """Send the job's queued items to the workers (after the commit). A broker failure is
+    logged, not raised: the items stay queued and the reconciler sends them later."""
+    ids = jobs.queued_item_ids(job)
+    try:
+        send_render_chunks(job.id, ids)
+    except Exception as exc:
+        current_app.logger.warning("document job %s not sent yet: %s", job.id, exc)
+
+
+@blp.post("/competitions/<int:competition_id>/document-jobs")
+@blp.arguments(DocumentJobIn)
+@blp.response(
+    202,
+    description="Admin only. Certificates only in stage `awarded` (else 409 invalid_stage); "
+    "`total` counts documents: one certificate per awarded entry, one score sheet per entry "
+    "with a submitted sheet. A job without documents is `done` at once. Documents already "
+    "issued are kept (same serial, same bytes).",
+)
+def create(data, competition_id):
+    comp = get_competition(competition_id)
+    user = caller()
+    if not can_manage_competition(user, comp):
+        raise Forbidden(_("Your role does not allow this action."))
+    job = jobs.create_job(user, comp, data["kind"])
+    db.session.commit()
+    enqueue(job)
+    return job_json(job, comp.timezone)
+
+
+@blp.get("/document-jobs/<int:job_id>")
+@blp.response(
+    200,
+    description="Admin only. `status` is queued, running, done (every document rendered) or "
+    "failed (every document tried, some failed after 3 attempts; see `errors`).",
+)
+def show(job_id):
+    require_role("admin")
+    job = db.session.get(DocumentJob, job_id)
+    if job is None:
+        raise NotFound(_("Not found."))
+    comp = db.session.get(Competition, job.competition_id)
+    return job_json(job, comp.timezone, full=True)

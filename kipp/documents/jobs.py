@@ -1,0 +1,316 @@
+"""Document jobs: create them, lease their items to workers, record outcomes, reconcile.
+
+The rows are the truth about progress; Celery messages only say "look at these item ids".
+Guarantees, with any number of worker processes on SQLite or PostgreSQL:
+- An item is claimed by one worker at a time: claiming is one `UPDATE … WHERE status='queued'
+  OR (status='leased' AND lease_until < now)` (PostgreSQL also skips rows locked by a
+  concurrent claim), and only the ids the statement returned were claimed.
+- An item that is done or failed is never claimed again, so running a chunk twice renders
+  nothing twice. Outcomes are written only by the worker that holds the lease (`worker`
+  column), so a worker that lost its lease cannot overwrite the new holder's result.
+- A rendering error returns the item to the queue until it was attempted MAX_ATTEMPTS
+  times; then it is failed with the error text. A worker that dies mid-item counts as an
+  attempt too, so a document that kills workers cannot loop forever.
+- `reconcile()` puts items whose lease expired back in the queue and names the queued
+  items whose message was probably lost (their pickup deadline passed while their job had
+  no live lease and no recent progress), so a SIGKILLed worker or a flushed broker loses
+  nothing. For a queued item `lease_until` is that pickup deadline.
+- Job counters and status are recomputed from the items under a row lock on the job:
+  `done`, `failed`, `total`; status `queued` until an item is claimed, `running`, then `done`
+  when every item is done or `failed` when every item finished and at least one failed.
+
+Services flush; the caller (a view or a task) commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select, update
+
+from kipp.audit.chain import record
+from kipp.clock import now
+from kipp.errors import Forbidden, InvalidStage, ValidationFailed
+from kipp.extensions import db
+from kipp.models import JOB_KINDS, Competition, DocumentItem, DocumentJob, User
+from kipp.permissions import is_admin
+
+MAX_ATTEMPTS = 3
+FINISHED = ("done", "failed")
+ERROR_MAX = 2000
+# Stored like exception texts: technical English, shown to the secretariat as recorded.
+WORKER_LOST = f"WorkerLost: the worker rendering this document stopped {MAX_ATTEMPTS} times."
+
+Item = DocumentItem
+
+
+def _seconds(key: str, default: float) -> timedelta:
+    return timedelta(seconds=float(current_app.config.get(key, default)))
+
+
+def lease_length() -> timedelta:
+    return _seconds("KIPP_DOCUMENT_LEASE_SECONDS", 60)
+
+
+def patience() -> timedelta:
+    return _seconds("KIPP_DOCUMENT_PATIENCE_SECONDS", 60)
+
+
+# ----------------------------------------------------------------- creating
+def subjects_for(competition: Competition, kind: str) -> list[int]:
+    """Entry ids to render: certificates for the awarded entries, score sheets for entries
+    with at least one submitted sheet (rules owned by the rendering modules)."""
+    if kind == "certificates":
+        from kipp.documents.certificates import certificate_subjects
+
+        ids = [entry_id for entry_id, _award in certificate_subjects(competition.id)]
+    else:
+        from kipp.documents.score_sheets import score_sheet_subjects
+
+        ids = list(score_sheet_subjects(competition.id))
+    return sorted(set(ids))
+
+
+def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
+    """A queued job with one queued item per document; audited. Admin only (Forbidden);
+    certificates only in stage `awarded` (InvalidStage). A job without items is done at once.
+    The caller commits, then sends the items (`send_render_chunks`)."""
+    if not is_admin(actor):
+        raise Forbidden(_("Only the secretariat starts document jobs."))
+    if kind not in JOB_KINDS:
+        raise ValidationFailed(
+            _("Unknown document kind."), errors={"kind": [_("Choose a document kind.")]}
+        )
+    if kind == "certificates" and competition.stage != "awarded":
+        raise InvalidStage(_("Certificates are issued once the competition is awarded."))
+    subjects = subjects_for(competition, kind)
+    t = now()
+    job = DocumentJob(
+        competition_id=competition.id,
+        kind=kind,
+        status="queued",
+        total=len(subjects),
+        done=0,
+        failed=0,
+        created_by_id=actor.id,
+        created_at=t,
+    )
+    if not subjects:
+        job.status, job.started_at, job.finished_at = "done", t, t
+    deadline = t + patience()
+    job.items = [
+        DocumentItem(subject_id=s, status="queued", attempts=0, lease_until=deadline)
+        for s in subjects
+    ]
+    db.session.add(job)
+    db.session.flush()
+    record(
+        actor,
+        "document_job.create",
+        f"document_job:{job.id}",
+        competition_id=competition.id,
+        after={"kind": kind, "total": job.total},
+    )
+    return job
+
+
+def queued_item_ids(job: DocumentJob) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Item.id).where(Item.job_id == job.id, Item.status == "queued").order_by(Item.id)
+        )
+    )
+
+
+# ----------------------------------------------------------------- working
+def _claimable(t: datetime):
+    return (Item.status == "queued") | ((Item.status == "leased") & (Item.lease_until < t))
+
+
+def lease_items(job_id: int, item_ids: list[int], worker: str) -> list[int]:
+    """Claim those of `item_ids` (of job `job_id`) that are queued or whose lease expired and
+    that have attempts left; returns the claimed ids in ascending order. Marks the job running."""
+    if not item_ids:
+        return []
+    t = now()
+    candidates = (
+        select(Item.id)
+        .where(Item.job_id == job_id, Item.id.in_(item_ids), Item.attempts < MAX_ATTEMPTS)
+        .where(_claimable(t))
+        .with_for_update(skip_locked=True)
+    )
+    claimed = db.session.execute(
+        update(Item)
+        .where(Item.id.in_(candidates), _claimable(t))
+        .values(status="leased", worker=worker, lease_until=t + lease_length())
+        .returning(Item.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    ids = sorted(claimed)
+    if ids:
+        refresh_progress(job_id)
+    return ids
+
+
+def start_item(item_id: int, worker: str, still_mine: Sequence[int] = ()) -> int | None:
+    """Count an attempt on `item_id` and renew the lease on it and on `still_mine` (the
+    worker's other items of the chunk). Returns the entry id to render, or None when the
+    worker no longer holds the item."""
+    t = now()
+    row = db.session.execute(
+        update(Item)
+        .where(Item.id == item_id, Item.status == "leased", Item.worker == worker)
+        .values(attempts=Item.attempts + 1, lease_until=t + lease_length())
+        .returning(Item.subject_id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if still_mine:
+        db.session.execute(
+            update(Item)
+            .where(Item.id.in_(list(still_mine)), Item.status == "leased", Item.worker == worker)
+            .values(lease_until=t + lease_length())
+            .execution_options(synchronize_session=False)
+        )
+    return None if row is None else row[0]
+
+
+def complete_item(item_id: int, worker: str) -> bool:
+    """Mark the item done if `worker` still holds it (else False: the caller rolls back its
+    rendering so the holder's result stands); refreshes the job's counters."""
+    row = db.session.execute(
+        update(Item)
+        .where(Item.id == item_id, Item.status == "leased", Item.worker == worker)
+        .values(status="done", error=None, lease_until=None, finished_at=now())
+        .returning(Item.job_id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        return False
+    refresh_progress(row[0])
+    return True
+
+
+def fail_item(item_id: int, worker: str, error: str) -> str | None:
+    """Record a rendering error: the item is queued again (returns "queued") until its
+    MAX_ATTEMPTS-th attempt, then failed ("failed"); None if `worker` no longer holds it."""
+    t = now()
+    out_of_attempts = Item.attempts >= MAX_ATTEMPTS
+    row = db.session.execute(
+        update(Item)
+        .where(Item.id == item_id, Item.status == "leased", Item.worker == worker)
+        .values(
+            status=case((out_of_attempts, "failed"), else_="queued"),
+            error=error[:ERROR_MAX],
+            worker=None,
+            lease_until=case((out_of_attempts, None), else_=t + patience()),
+            finished_at=case((out_of_attempts, t), else_=None),
+        )
+        .returning(Item.status, Item.job_id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        return None
+    refresh_progress(row[1])
+    return row[0]
+
+
+def refresh_progress(job_id: int) -> DocumentJob | None:
+    """Recompute counters and status from the items, under a row lock on the job."""
+    job = db.session.execute(
+        select(DocumentJob)
+        .where(DocumentJob.id == job_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if job is None:
+        return None
+    counts = dict(
+        db.session.execute(
+            select(Item.status, func.count()).where(Item.job_id == job_id).group_by(Item.status)
+        ).all()
+    )
+    job.total = sum(counts.values())
+    job.done, job.failed = counts.get("done", 0), counts.get("failed", 0)
+    t = now()
+    if job.done + job.failed == job.total:
+        job.status = "failed" if job.failed else "done"
+        job.started_at = job.started_at or t
+        job.finished_at = job.finished_at or t
+    elif job.started_at is not None or counts.get("leased") or job.done or job.failed:
+        job.status = "running"
+        job.started_at = job.started_at or t
+    db.session.flush()
+    return job
+
+
+# ----------------------------------------------------------------- reconciling
+def reconcile() -> dict[int, list[int]]:
+    """Repair what dead workers and lost messages left; returns {job_id: item ids to send}.
+
+    1. Expired leases of items out of attempts → failed ("worker lost").
+    2. Other expired leases → queued again, to be sent.
+    3. Queued items past their pickup deadline, in jobs with no live lease and no item
+       finished within the patience window → their message is presumed lost: to be sent.
+    Sent items get a new pickup deadline, so a quiet job is re-sent once per patience window
+    at most. Then every unfinished job's counters are refreshed. Idempotent; concurrent
+    reconcilers only re-send the rows their own UPDATE returned.
+    """
+    t = now()
+    deadline = t + patience()
+    touched: set[int] = set()
+    gave_up = db.session.execute(
+        update(Item)
+        .where(Item.status == "leased", Item.lease_until < t, Item.attempts >= MAX_ATTEMPTS)
+        .values(
+            status="failed",
+            worker=None,
+            lease_until=None,
+            finished_at=t,
+            error=WORKER_LOST,
+        )
+        .returning(Item.job_id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
+    touched.update(gave_up)
+    resend: dict[int, list[int]] = defaultdict(list)
+    expired = db.session.execute(
+        update(Item)
+        .where(Item.status == "leased", Item.lease_until < t)
+        .values(status="queued", worker=None, lease_until=deadline)
+        .returning(Item.job_id, Item.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    busy_jobs = select(Item.job_id).where(
+        (Item.status == "leased") & (Item.lease_until >= t) | (Item.finished_at >= t - patience())
+    )
+    lost = db.session.execute(
+        update(Item)
+        .where(Item.status == "queued", Item.job_id.not_in(busy_jobs))
+        .where(Item.lease_until.is_(None) | (Item.lease_until < t))
+        .values(lease_until=deadline)
+        .returning(Item.job_id, Item.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for job_id, item_id in [*expired, *lost]:
+        resend[job_id].append(item_id)
+    touched.update(resend)
+    unfinished = db.session.scalars(
+        select(DocumentJob.id).where(DocumentJob.status.in_(("queued", "running")))
+    )
+    for job_id in sorted(touched | set(unfinished)):
+        refresh_progress(job_id)
+    return {job_id: sorted(ids) for job_id, ids in resend.items()}
+
+
+def job_errors(job: DocumentJob) -> list[dict]:
+    """The failed items of a job: [{"entry_id", "error"}] in item order."""
+    rows = db.session.execute(
+        select(Item.subject_id, Item.error)
+        .where(Item.job_id == job.id, Item.status == "failed")
+        .order_by(Item.id)
+    )
+    return [{"entry_id": subject, "error": error or ""} for subject, error in rows]

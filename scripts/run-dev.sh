@@ -1,0 +1,45 @@
+#!/bin/sh
+# `make run`: a real Celery worker and the web app, started and stopped together.
+# Ctrl+C (SIGINT/SIGTERM to this script) or either process exiting stops both: the web app
+# with SIGTERM, the worker with a warm shutdown and, after KIPP_WORKER_STOP_SECONDS, SIGKILL
+# of its process group. The broker is CELERY_BROKER_URL (default: the server-less SQLite
+# broker in instance/), so nothing else needs to run.
+set -u
+
+BIN=${BIN:-.venv/bin}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-5000}
+CONCURRENCY=${KIPP_WORKER_CONCURRENCY:-2}
+STOP_SECONDS=${KIPP_WORKER_STOP_SECONDS:-15}
+
+# The worker gets its own session and process group, so stopping it reaches its pool too.
+setsid "$BIN/celery" -A workers.celery_app worker --loglevel=INFO \
+    --concurrency="$CONCURRENCY" --without-mingle --without-gossip &
+WORKER=$!
+"$BIN/flask" run --host "$HOST" --port "$PORT" &
+WEB=$!
+
+stop_all() {
+    trap - EXIT INT TERM
+    kill -TERM "$WEB" 2>/dev/null
+    if kill -0 "$WORKER" 2>/dev/null; then
+        echo "Stopping the document worker (pid $WORKER)..."
+        kill -TERM "$WORKER" 2>/dev/null
+        waited=0
+        while kill -0 "$WORKER" 2>/dev/null && [ "$waited" -lt "$STOP_SECONDS" ]; do
+            sleep 1
+            waited=$((waited + 1))
+        done
+        kill -KILL -- "-$WORKER" 2>/dev/null
+    fi
+    wait 2>/dev/null
+}
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT TERM
+
+# Return as soon as either process ends (a crashed worker must not go unnoticed).
+while kill -0 "$WEB" 2>/dev/null && kill -0 "$WORKER" 2>/dev/null; do
+    sleep 1
+done
+echo "The web app or the document worker stopped; stopping the other." >&2
+exit 1

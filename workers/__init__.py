@@ -1,0 +1,1 @@
+"""Celery worker side: `celery -A workers.celery_app worker` (entry) and thin tasks."""
