@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from kipp import forms_i18n
     from kipp.auth.sessions import init_login
     from kipp.extensions import babel, csrf, db, init_celery, migrate
     from kipp.i18n import select_locale
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
     init_login(app)
+    forms_i18n.install()
 
     from kipp import models  # noqa: F401  (register tables)
     from kipp.judging import guards  # noqa: F401  (register the judging stage guards)

@@ -103,10 +103,12 @@ def _session_app(database, tmp_path_factory):
         path = tmp_path_factory.mktemp("live") / "kipp.sqlite3"
         shutil.copy(database["template"], path)
         url = f"sqlite:///{path}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                     KIPP_STORAGE_DIR=str(tmp_path_factory.mktemp("storage")),
-                     CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path_factory.mktemp('broker')}"
-                                       "/broker.sqlite3")
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        KIPP_STORAGE_DIR=str(tmp_path_factory.mktemp("storage")),
+        CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path_factory.mktemp('broker')}/broker.sqlite3",
+    )
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     return app
 
@@ -117,8 +119,10 @@ def app(_session_app, database, tmp_path):
     its configuration restored after the test."""
     app = _session_app
     saved = dict(app.config)
-    app.config.update(KIPP_STORAGE_DIR=str(tmp_path / "storage"),
-                      CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}")
+    app.config.update(
+        KIPP_STORAGE_DIR=str(tmp_path / "storage"),
+        CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
+    )
     with app.app_context():
         yield app
         db.session.remove()

@@ -45,8 +45,17 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(auth)
-    for module in (agency, admin, screening, panel, assignments, selection, verify, certificates,
-                   documents):
+    for module in (
+        agency,
+        admin,
+        screening,
+        panel,
+        assignments,
+        selection,
+        verify,
+        certificates,
+        documents,
+    ):
         app.register_blueprint(module.bp)
 
     @app.template_filter("local")
@@ -69,4 +78,3 @@ def register_web(app: Flask) -> None:
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
-

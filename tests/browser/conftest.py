@@ -16,16 +16,26 @@ from werkzeug.serving import make_server
 from kipp import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
 def live_server(app):
-    web = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                     KIPP_STORAGE_DIR=app.config["KIPP_STORAGE_DIR"],
-                     CELERY_BROKER_URL=app.config["CELERY_BROKER_URL"],
-                     WTF_CSRF_ENABLED=True)
+    web = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        KIPP_STORAGE_DIR=app.config["KIPP_STORAGE_DIR"],
+        CELERY_BROKER_URL=app.config["CELERY_BROKER_URL"],
+        WTF_CSRF_ENABLED=True,
+    )
     server = make_server("127.0.0.1", 0, web, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -203,3 +203,11 @@ def test_api_domain_validation_error_is_indonesian_and_changes_nothing(client, m
     assert resp.status_code == 422
     assert resp.get_json()["errors"]["group"] == ["Choose one of the groups: umum, replikasi."]
     assert db.session.scalar(select(func.count()).select_from(Entry)) == 0
+
+
+def test_form_library_messages_follow_the_language(browser):
+    """WTForms' own messages come from the app's catalogue (WTForms has no Indonesian)."""
+    page = browser.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "Isian ini wajib diisi." in page
+    page = browser.post("/login?lang=en", data={"email": "", "password": ""}).get_data(True)
+    assert "This field is required." in page
