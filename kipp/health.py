@@ -1,4 +1,5 @@
-"""GET /healthz: 200 {"db":"ok","broker":"ok"} when both answer, 503 otherwise."""
+"""GET /healthz: 200 {"db":"ok","broker":"ok","pdf":"fast"|"slow"} when the database and the
+broker answer, 503 otherwise."""
 
 from __future__ import annotations
 
@@ -32,4 +33,9 @@ def healthz():
         current_app.logger.warning("database unreachable: %s", exc)
         status["db"] = "down"
     code = 200 if all(v == "ok" for v in status.values()) else 503
+    # PDF speed is reported, not judged: a slow renderer still renders ("slow" means WeasyPrint
+    # subsets fonts with fontTools because libharfbuzz-subset0 is missing).
+    from kipp.documents.render import pdf_speed
+
+    status["pdf"] = pdf_speed()
     return jsonify(status), code

@@ -113,7 +113,8 @@ def test_duplicate_email_is_refused(app):
 def test_healthz_ok(client):
     resp = client.get("/healthz")
     assert resp.status_code == 200
-    assert resp.get_json() == {"db": "ok", "broker": "ok"}
+    body = resp.get_json()
+    assert (body["db"], body["broker"]) == ("ok", "ok")
 
 
 def test_healthz_needs_no_login_and_lives_at_the_root(client):
@@ -124,4 +125,5 @@ def test_healthz_503_when_the_broker_is_unreachable(app, client):
     app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"
     resp = client.get("/healthz")
     assert resp.status_code == 503
-    assert resp.get_json() == {"db": "ok", "broker": "down"}
+    body = resp.get_json()
+    assert (body["db"], body["broker"]) == ("ok", "down")
