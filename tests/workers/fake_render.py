@@ -29,7 +29,7 @@ render_log = Table(
 
 
 class RenderFailed(RuntimeError):
-    pass
+    """A render failure scripted by a test."""
 
 
 def create_table() -> None:
