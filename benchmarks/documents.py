@@ -63,7 +63,7 @@ def seed(n_certs: int, n_sheets: int) -> tuple[list[int], list[int]]:
     from kipp.competitions.defaults import EVALUATION_CRITERIA_2023
     from kipp.competitions.services import create_competition
     from kipp.extensions import db
-    from kipp.judging.ranking import sheet_total
+    from kipp.judging.totals import sheet_total
     from kipp.models import (
         Assignment,
         Competition,

@@ -64,7 +64,7 @@ def seed(db, rng: random.Random) -> tuple[int, str]:
     from kipp.auth.services import issue_token
     from kipp.competitions.defaults import EVALUATION_CRITERIA_2023
     from kipp.competitions.services import create_competition
-    from kipp.judging.ranking import sheet_total
+    from kipp.judging.totals import sheet_total
     from kipp.models import (
         Agency,
         Assignment,
@@ -221,12 +221,13 @@ def main() -> None:
     ensure_database(url)
     from flask_migrate import upgrade
 
-    from kipp import create_app
+    from kipp import create_app, heap
     from kipp.extensions import db
     from kipp.judging.queries import rank_round
     from kipp.models import Competition
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
+    frozen = heap.settle()  # as wsgi.py does once the app is built
     started = time.perf_counter()
     with app.app_context():
         upgrade()
@@ -235,6 +236,7 @@ def main() -> None:
     took = time.perf_counter() - started
     print(f"seeded competition {comp_id} in {took:.1f} s: {ENTRIES} entries x 2 evaluation")
     print(f"  sheets, {SHORTLIST} x {PANEL} panel sheets; load average {os.getloadavg()[0]:.1f}")
+    print(f"  {frozen} start-up objects frozen out of the collector's scans (kipp/heap.py)")
 
     # No app context is held from here on: each request opens its own session, as in production.
     client = app.test_client()

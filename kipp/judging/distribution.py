@@ -26,7 +26,7 @@ from fractions import Fraction
 from flask_babel import gettext as _
 
 from kipp.judging.queries import EntryInfo
-from kipp.judging.ranking import half_up
+from kipp.judging.totals import half_up
 from kipp.models import AGENCY_KINDS
 
 ISLAND_GROUPS = (

@@ -20,7 +20,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from kipp.judging import scoring
-from kipp.judging.ranking import InvalidValue, sheet_total, validate_value
+from kipp.judging.totals import InvalidValue, sheet_total, validate_value
 from kipp.models import Assignment
 
 SCORE_PREFIX = "score_"

@@ -1,11 +1,11 @@
-"""Pure ranking rules: sheet totals, means, z-scores, ties, cuts, overrides, snapshots.
+"""Pure ranking rules: means, z-scores, ties, cuts and overrides (sheet totals: `totals`).
 
 No Flask, no database: callers pass plain values and get plain values back, so the web pages,
 the JSON API, exports and the selection snapshot all rank with the same rules.
 
 Arithmetic guarantees
-- Scores are `Decimal`, never floats. Totals, means and spreads are computed exactly (as
-  fractions) and rounded once, half-up (a half goes away from zero), to 2 decimals.
+- Scores are `Decimal`, never floats. Means and spreads are computed exactly (as integer
+  ratios) and rounded once, half-up (a half goes away from zero), to 2 decimals.
 - Z-scores need a square root: they are computed with 40 significant digits and an entry's
   mean z is rounded half-up to 4 decimals. Entries whose rounded scores are equal are tied.
 - Only submitted sheets take part; an entry with no submitted sheet is not ranked: it is
@@ -17,116 +17,41 @@ Arithmetic guarantees
 
 from __future__ import annotations
 
-import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from typing import NamedTuple
+
+from kipp.judging.totals import half_up
 
 MEAN, ZSCORE = "mean", "zscore"
 TIE_AT_CUT, HIGH_DISAGREEMENT, MISSING_SHEETS = "tie_at_cut", "high_disagreement", "missing_sheets"
 DEVIATES, NOT_STANDARDISED = "deviates", "not_standardised"
 DISAGREEMENT_SPREAD = Decimal(20)
-_CENT, _Z_PLACES, _Z_PRECISION = Decimal("0.01"), Decimal("0.0001"), 40
-_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_Z_PLACES, _Z_PRECISION = Decimal("0.0001"), 40
 
 
-class InvalidValue(ValueError):
-    """A score value is rejected; `code` is one of not_a_number, out_of_range, too_many_decimals."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
-class CriteriaMismatch(ValueError):
-    """A sheet's codes differ from the round's criteria; both lists are sorted."""
-
-    def __init__(self, missing: Sequence[str] = (), unknown: Sequence[str] = ()):
-        parts = [f"missing criteria: {', '.join(missing)}"] if missing else []
-        parts += [f"unknown criteria: {', '.join(unknown)}"] if unknown else []
-        super().__init__("; ".join(parts))
-        self.missing, self.unknown = list(missing), list(unknown)
-
-
-def validate_value(v: object) -> Decimal:
-    """Return `v` as a Decimal with exactly 2 decimal places, or raise `InvalidValue`.
-
-    Accepts int, float (read by its shortest repr, so 85.1 is 85.10), Decimal and plain decimal
-    strings ("85", "85.25"; surrounding blanks ignored). Rejects bool, NaN, infinities,
-    exponent or other non-decimal strings, values outside 0..100 and more than 2 decimals
-    (85.500 is fine: it equals 85.50). -0 becomes 0.00.
-    """
-    if isinstance(v, bool):
-        raise InvalidValue("not_a_number", "A score must be a number, not true/false.")
-    if isinstance(v, int):
-        d = Decimal(v)
-    elif isinstance(v, float):
-        if not math.isfinite(v):
-            raise InvalidValue("not_a_number", "A score must be a finite number.")
-        d = Decimal(repr(v))
-    elif isinstance(v, Decimal):
-        if not v.is_finite():
-            raise InvalidValue("not_a_number", "A score must be a finite number.")
-        d = v
-    elif isinstance(v, str) and _NUMBER.fullmatch(v.strip()):
-        d = Decimal(v.strip())
-    else:
-        raise InvalidValue("not_a_number", f"A score must be a number, got {v!r}.")
-    if d < 0 or d > 100:
-        raise InvalidValue("out_of_range", f"A score must be between 0 and 100, got {v}.")
-    q = d.quantize(_CENT)
-    if q != d:
-        raise InvalidValue("too_many_decimals", f"A score has at most 2 decimals, got {v}.")
-    return q if q != 0 else Decimal("0.00")
-
-
-def sheet_total(
-    values: Mapping[str, object], weights: Mapping[str, int], *, partial: bool = False
-) -> Decimal:
-    """Σ value × weight / 100, rounded half-up to 2 decimals, exactly.
-
-    Every criterion must have a value, weight-0 ones included (they count 0); with
-    `partial=True` (a draft's running total) missing values count 0 instead of raising.
-    Raises `CriteriaMismatch` for missing/unknown codes, `InvalidValue` for a bad value and
-    ValueError when weights are not non-negative integers summing to 100.
-    """
-    unknown = sorted(set(values) - set(weights))
-    missing = [] if partial else sorted(set(weights) - set(values))
-    if unknown or missing:
-        raise CriteriaMismatch(missing, unknown)
-    if any(isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in weights.values()):
-        raise ValueError("weights must be non-negative integers")
-    if sum(weights.values()) != 100:
-        raise ValueError("weights must sum to 100")
-    acc = sum(
-        (Fraction(validate_value(values[c])) * w for c, w in weights.items() if c in values),
-        Fraction(0),
-    )
-    return half_up(acc / 100, 2)
-
-
-def half_up(q: Fraction | Decimal | int, places: int) -> Decimal:
-    """Round exactly, half away from zero, to `places` decimals (no context, no floats)."""
-    scaled = Fraction(q) * 10**places
-    n = (2 * abs(scaled.numerator) + scaled.denominator) // (2 * scaled.denominator)
-    return Decimal(f"{-n if scaled < 0 else n}E-{places}")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One submitted score sheet (drafts never reach the ranking)."""
-
+class _SheetFields(NamedTuple):
     entry_id: int
     reviewer_id: int
     total: Decimal
 
-    def __post_init__(self):
-        t = self.total
-        if not isinstance(t, Decimal) or not t.is_finite() or not 0 <= t <= 100:
-            raise ValueError(f"sheet total must be a Decimal in 0..100, got {t!r}")
+
+class Sheet(_SheetFields):
+    """One submitted score sheet (drafts never reach the ranking); the total is checked.
+
+    A tuple (a round ranks thousands of sheets: a tuple is several times cheaper to build
+    than a frozen dataclass), compared and hashed as one.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, entry_id: int, reviewer_id: int, total: Decimal) -> Sheet:
+        if type(total) is not Decimal or not total.is_finite() or not 0 <= total <= 100:
+            raise ValueError(f"sheet total must be a Decimal in 0..100, got {total!r}")
+        return tuple.__new__(cls, (entry_id, reviewer_id, total))
 
 
 @dataclass(frozen=True)
@@ -181,10 +106,18 @@ def _scaled(totals: Sequence[Decimal]) -> tuple[list[int], int]:
     """Totals as integers k with total = k / 10**p (one common, exact scale p >= 0).
 
     Integer sums are exact and much cheaper than Fraction arithmetic; every result computed
-    from them equals the Fraction computation (same rationals, same roundings).
+    from them equals the Fraction computation (same rationals, same roundings). Totals with at
+    most 2 decimals (every stored total) take the fast path, p = 2.
     """
-    p = max((-t.as_tuple().exponent for t in totals), default=0)
-    p = max(p, 0)
+    ks = []
+    for t in totals:
+        num, den = t.as_integer_ratio()
+        if 100 % den:
+            break
+        ks.append(num * (100 // den))
+    else:
+        return ks, 2
+    p = max(0, max(-t.as_tuple().exponent for t in totals))
     return [int(t.scaleb(p)) for t in totals], p
 
 
@@ -195,49 +128,62 @@ def _half_up_ratio(num: int, den: int, places: int) -> Decimal:
     return Decimal(f"{n}E-{places}")
 
 
-def _spread(totals: Sequence[Decimal]) -> Decimal:
-    d = max(totals) - min(totals)  # exact: few digits
-    return d.quantize(_CENT) if d.as_tuple().exponent >= -2 else half_up(d, 2)
+class _Pool(NamedTuple):
+    """Sheets checked and grouped: `ks[i]` is `sheets[i].total` scaled by 10**p, `by_entry`
+    maps every entry id (scored or not) to the scaled totals of its sheets, in input order."""
+
+    sheets: list[Sheet]
+    ks: list[int]
+    p: int
+    by_entry: dict[int, list[int]]
 
 
-def _group(sheets: Sequence[Sheet], entry_ids: Iterable[int]) -> dict[int, list[Sheet]]:
-    by_entry: dict[int, list[Sheet]] = {e: [] for e in entry_ids}
+def _pool(sheets: Iterable[Sheet], entry_ids: Iterable[int]) -> _Pool:
+    sheets = list(sheets)
+    ks, p = _scaled([s.total for s in sheets])
+    by_entry: dict[int, list[int]] = {e: [] for e in entry_ids}
     seen: set[tuple[int, int]] = set()
-    for s in sheets:
-        if s.entry_id not in by_entry:
+    for s, k in zip(sheets, ks, strict=True):
+        found = by_entry.get(s.entry_id)
+        if found is None:
             raise ValueError(f"sheet for entry {s.entry_id}, which is not in entry_ids")
-        if (s.entry_id, s.reviewer_id) in seen:
+        key = (s.entry_id, s.reviewer_id)
+        if key in seen:
             raise ValueError(f"two sheets by reviewer {s.reviewer_id} for entry {s.entry_id}")
-        seen.add((s.entry_id, s.reviewer_id))
-        by_entry[s.entry_id].append(s)
-    return by_entry
+        seen.add(key)
+        found.append(k)
+    return _Pool(sheets, ks, p, by_entry)
 
 
 def _rank(
     method: str,
     scores: Mapping[int, Decimal],
-    by_entry: Mapping[int, list[Sheet]],
+    pool: _Pool,
     expected: Mapping[int, int] | int,
     cut_size: int,
     disagreement: Decimal,
 ) -> Ranking:
-    order = sorted(scores, key=lambda e: (-scores[e], e))
-    items: list[Standing] = []
-    for i, e in enumerate(order):
-        totals = [s.total for s in by_entry[e]]
-        same = items and items[-1].score == scores[e]
-        rank = items[-1].rank if same else i + 1
-        items.append(Standing(e, scores[e], len(totals), _spread(totals), rank))
-    the_cut = cut(items, cut_size)
+    # Entry id ascending among equal scores: a stable sort by id, then by score (reverse=True
+    # keeps the order of equal keys).
+    order = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
+    ordered = [scores[e] for e in order]
+    the_cut = _cut(order, ordered, cut_size)
     tied = set(the_cut.tied)
-    for i, st in enumerate(items):
-        want = expected if isinstance(expected, int) else expected.get(st.entry_id, 0)
-        flags = (TIE_AT_CUT,) if st.entry_id in tied else ()
-        flags += (HIGH_DISAGREEMENT,) if st.spread >= disagreement else ()
-        flags += (MISSING_SHEETS,) if st.sheets < want else ()
-        if flags:
-            items[i] = Standing(st.entry_id, st.score, st.sheets, st.spread, st.rank, flags)
-    unscored = sorted(e for e, ss in by_entry.items() if not ss)
+    by_entry, den = pool.by_entry, 10**pool.p
+    items: list[Standing] = []
+    rank, previous = 0, None
+    for i, e in enumerate(order):
+        score = ordered[i]
+        if score != previous:
+            rank, previous = i + 1, score
+        ks = by_entry[e]
+        spread = _half_up_ratio(max(ks) - min(ks), den, 2)
+        want = expected if isinstance(expected, int) else expected.get(e, 0)
+        flags = (TIE_AT_CUT,) if e in tied else ()
+        flags += (HIGH_DISAGREEMENT,) if spread >= disagreement else ()
+        flags += (MISSING_SHEETS,) if len(ks) < want else ()
+        items.append(Standing(e, score, len(ks), spread, rank, flags))
+    unscored = sorted(e for e, ks in by_entry.items() if not ks)
     return Ranking(method, items, the_cut, unscored)
 
 
@@ -256,21 +202,15 @@ def rank_mean(
     `high_disagreement`; entries in `cut.tied` are flagged `tie_at_cut`. Raises ValueError
     for a sheet of an entry outside `entry_ids` or two sheets of one reviewer for one entry.
     """
-    sheets = list(sheets)
-    by_entry = _group(sheets, entry_ids)
-    ks, p = _scaled([s.total for s in sheets])
-    k_of = {id(s): k for s, k in zip(sheets, ks, strict=True)}
-    scores = {
-        e: _half_up_ratio(sum(k_of[id(s)] for s in ss), len(ss) * 10**p, 2)
-        for e, ss in by_entry.items()
-        if ss
-    }
-    return _rank(MEAN, scores, by_entry, expected_sheets, cut_size, disagreement)
+    pool = _pool(sheets, entry_ids)
+    den = 10**pool.p
+    scores = {e: _half_up_ratio(sum(ks), len(ks) * den, 2) for e, ks in pool.by_entry.items() if ks}
+    return _rank(MEAN, scores, pool, expected_sheets, cut_size, disagreement)
 
 
 def _int_moments(ks: Sequence[int], p: int) -> tuple[Fraction, Fraction]:
     """Exact mean and population variance of the values k / 10**p, from integer sums."""
-    n, total, squares = len(ks), sum(ks), sum(k * k for k in ks)
+    n, total, squares = len(ks), sum(ks), sum([k * k for k in ks])
     scale = 10**p
     return Fraction(total, n * scale), Fraction(n * squares - total * total, n * n * scale * scale)
 
@@ -290,12 +230,22 @@ def reviewer_statistics(
     all 0 (one sheet, or zero sd). Returns ([], None, None) for no sheets.
     """
     sheets = list(sheets)
-    if not sheets:
-        return [], None, None
     ks, p = _scaled([s.total for s in sheets])
+    return _reviewer_statistics(ks, p, _by_reviewer(sheets, ks), deviation)
+
+
+def _by_reviewer(sheets: Sequence[Sheet], ks: Sequence[int]) -> dict[int, list[int]]:
     by_rev: dict[int, list[int]] = defaultdict(list)
     for s, k in zip(sheets, ks, strict=True):
         by_rev[s.reviewer_id].append(k)
+    return by_rev
+
+
+def _reviewer_statistics(
+    ks: Sequence[int], p: int, by_rev: Mapping[int, list[int]], deviation: Decimal
+) -> tuple[list[ReviewerStat], Decimal | None, Decimal | None]:
+    if not ks:
+        return [], None, None
     p_mean, p_var = _int_moments(ks, p)
     k2 = Fraction(deviation) ** 2
     stats = []
@@ -330,39 +280,31 @@ def rank_zscore(
     Spread, flags, ties and the cut follow `rank_mean` (spread stays in raw totals).
     Reviewer statistics come from `reviewer_statistics(deviation=...)`.
     """
-    sheets = list(sheets)
-    by_entry = _group(sheets, entry_ids)
-    ks, p = _scaled([s.total for s in sheets])
-    k_of = {id(s): k for s, k in zip(sheets, ks, strict=True)}
-    by_rev: dict[int, list[int]] = defaultdict(list)
-    for s, k in zip(sheets, ks, strict=True):
-        by_rev[s.reviewer_id].append(k)
-    scores: dict[int, Decimal] = {}
+    pool = _pool(sheets, entry_ids)
+    by_rev = _by_reviewer(pool.sheets, pool.ks)
+    z_sums: dict[int, Decimal] = {}
     with localcontext() as ctx:
         ctx.prec = _Z_PRECISION
-        # total - mean = (n*k - Σk) / (n * 10**p); Decimal division is correctly rounded, so
-        # dividing the unreduced integers gives exactly _dec(Fraction(total) - mean).
+        # z = (total − mean) / sd = (n·k − Σk) / (n · 10**p · sd): one correctly rounded
+        # division of an exact integer by the reviewer's scale (computed once per reviewer).
         scale: dict[int, tuple[int, int, Decimal | None]] = {}
+        den = 10**pool.p
         for r, xs in by_rev.items():
-            _m, var = _int_moments(xs, p)
+            _m, var = _int_moments(xs, pool.p)
             sd = None if len(xs) < 2 or var == 0 else _dec(var).sqrt()
-            scale[r] = (len(xs), sum(xs), sd)
-        den_p = 10**p
-        for e, ss in by_entry.items():
-            if not ss:
-                continue
-            zs = []
-            for s in ss:
-                n, total, sd = scale[s.reviewer_id]
-                if sd is None:
-                    zs.append(Decimal(0))
-                else:
-                    diff = Decimal(n * k_of[id(s)] - total) / Decimal(n * den_p)
-                    zs.append(diff / sd)
-            z = (sum(zs) / len(zs)).quantize(_Z_PLACES, rounding=ROUND_HALF_UP)
+            scale[r] = (len(xs), sum(xs), None if sd is None else len(xs) * den * sd)
+        zero = Decimal(0)
+        for s, k in zip(pool.sheets, pool.ks, strict=True):
+            n, total, divisor = scale[s.reviewer_id]
+            z = zero if divisor is None else Decimal(n * k - total) / divisor
+            e = s.entry_id
+            z_sums[e] = z_sums[e] + z if e in z_sums else z
+        scores: dict[int, Decimal] = {}
+        for e, z_sum in z_sums.items():
+            z = (z_sum / len(pool.by_entry[e])).quantize(_Z_PLACES, rounding=ROUND_HALF_UP)
             scores[e] = z if z != 0 else Decimal("0.0000")
-    ranking = _rank(ZSCORE, scores, by_entry, expected_sheets, cut_size, disagreement)
-    stats, p_mean, p_sd = reviewer_statistics(sheets, deviation=deviation)
+    ranking = _rank(ZSCORE, scores, pool, expected_sheets, cut_size, disagreement)
+    stats, p_mean, p_sd = _reviewer_statistics(pool.ks, pool.p, by_rev, deviation)
     return replace(ranking, reviewers=stats, panel_mean=p_mean, panel_sd=p_sd)
 
 
@@ -375,19 +317,21 @@ def cut(standings: Sequence[Standing], size: int) -> Cut:
     cut), and `places_left` = size − len(selected) of them fit; the caller must obtain an
     explicit decision. Raises ValueError for a negative size or unsorted standings.
     """
+    return _cut([s.entry_id for s in standings], [s.score for s in standings], size)
+
+
+def _cut(ids: list[int], scores: list[Decimal], size: int) -> Cut:
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise ValueError("cut size must be a non-negative integer")
-    scores = [s.score for s in standings]
     if any(a < b for a, b in zip(scores, scores[1:], strict=False)):
         raise ValueError("standings must be sorted by score, highest first")
-    ids = [s.entry_id for s in standings]
     if len(ids) <= size:
         return Cut(size, ids, [], 0)
     if size == 0 or scores[size - 1] != scores[size]:
         return Cut(size, ids[:size], [], 0)
     boundary = scores[size - 1]
-    selected = [s.entry_id for s in standings if s.score > boundary]
-    tied = [s.entry_id for s in standings if s.score == boundary]
+    selected = [e for e, s in zip(ids, scores, strict=True) if s > boundary]
+    tied = [e for e, s in zip(ids, scores, strict=True) if s == boundary]
     return Cut(size, selected, tied, size - len(selected))
 
 

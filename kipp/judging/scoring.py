@@ -31,7 +31,7 @@ from kipp.errors import InvalidStage, Locked, StaleVersion, ValidationFailed
 from kipp.extensions import db
 from kipp.judging.assignments import ROUND_ROLES, check_round_stage
 from kipp.judging.errors import Incomplete, NotSubmitted
-from kipp.judging.ranking import InvalidValue, sheet_total, validate_value
+from kipp.judging.totals import InvalidValue, sheet_total, validate_value
 from kipp.models import Assignment, Competition, ScoreValue, User
 
 COMMENT_MAX = 5000

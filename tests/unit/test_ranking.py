@@ -16,20 +16,16 @@ from kipp.judging.ranking import (
     MISSING_SHEETS,
     NOT_STANDARDISED,
     TIE_AT_CUT,
-    CriteriaMismatch,
-    InvalidValue,
     Sheet,
     Standing,
     cut,
-    half_up,
     overrides_needing_justification,
     rank_mean,
     rank_zscore,
     reviewer_statistics,
-    sheet_total,
-    validate_value,
 )
 from kipp.judging.snapshot import canonical_snapshot, snapshot_sha256
+from kipp.judging.totals import CriteriaMismatch, InvalidValue, half_up, sheet_total, validate_value
 
 D = Decimal
 WEIGHTS_2023 = {"sig": 30, "adapt": 20, "baru": 15, "lanjut": 15, "latar": 10, "impl": 5,
@@ -398,6 +394,68 @@ def test_zscore_unscored_and_missing_sheets():
     z = rank_zscore(sheets((1, 1, 60), (2, 1, 80)), [1, 2, 3], 2, 5)
     assert z.unscored == [3]
     assert [s.flags for s in z.items] == [(MISSING_SHEETS,), (MISSING_SHEETS,)]
+
+
+def _reference(rows, entry_ids, method):
+    """The rules written the slow, obvious way: Fractions for means, 60 digits for z."""
+    from decimal import ROUND_HALF_UP, localcontext
+
+    by_entry = {e: [(r, Fraction(t)) for e2, r, t in rows if e2 == e] for e in entry_ids}
+    by_rev: dict = {}
+    for _e, r, t in rows:
+        by_rev.setdefault(r, []).append(Fraction(t))
+    scores = {}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for e, pairs in by_entry.items():
+            if not pairs:
+                continue
+            if method == "mean":
+                scores[e] = half_up(sum(t for _, t in pairs) / len(pairs), 2)
+                continue
+            zs = []
+            for r, t in pairs:
+                xs = by_rev[r]
+                m = sum(xs) / len(xs)
+                var = sum((x - m) ** 2 for x in xs) / len(xs)
+                if len(xs) < 2 or var == 0:
+                    zs.append(D(0))
+                else:
+                    sd = (D(var.numerator) / D(var.denominator)).sqrt()
+                    zs.append((D((t - m).numerator) / D((t - m).denominator)) / sd)
+            scores[e] = (sum(zs) / len(zs)).quantize(D("0.0001"), rounding=ROUND_HALF_UP)
+    order = sorted(scores, key=lambda e: (-scores[e], e))
+    spreads = {
+        e: half_up(max(t for _, t in by_entry[e]) - min(t for _, t in by_entry[e]), 2)
+        for e in order
+    }
+    ranks = {e: 1 + sum(scores[o] > scores[e] for o in order) for e in order}
+    return [(e, scores[e], ranks[e], spreads[e], len(by_entry[e])) for e in order]
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("method", ["mean", "zscore"])
+def test_fuzz_ranking_matches_the_obvious_computation(seed, method):
+    rng = random.Random(seed)
+    entry_ids = list(range(1, rng.randint(2, 40)))
+    reviewers = list(range(100, 100 + rng.randint(1, 8)))
+    rows = []
+    for e in entry_ids:
+        for r in rng.sample(reviewers, rng.randint(0, min(3, len(reviewers)))):
+            # coarse values make ties and equal totals common; some with 1 or 0 decimals
+            cents = rng.choice([rng.randint(0, 20) * 500, rng.randint(0, 10000)])
+            rows.append((e, r, D(cents).scaleb(-2) if rng.random() < 0.8 else D(cents // 100)))
+    rank = rank_mean if method == "mean" else rank_zscore
+    size = rng.randint(0, len(entry_ids))
+    got = rank(sheets(*rows), entry_ids, 2, size)
+    want = _reference(rows, entry_ids, method)
+    assert [(s.entry_id, s.score, s.rank, s.spread, s.sheets) for s in got.items] == want
+    assert got.unscored == sorted(e for e in entry_ids if e not in {w[0] for w in want})
+    assert got.cut == cut(got.items, size)
+    for s in got.items:
+        assert (HIGH_DISAGREEMENT in s.flags) == (s.spread >= 20)
+        assert (MISSING_SHEETS in s.flags) == (s.sheets < 2)
+        assert (TIE_AT_CUT in s.flags) == (s.entry_id in got.cut.tied)
 
 
 # --- overrides ---------------------------------------------------------------------------

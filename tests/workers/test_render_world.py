@@ -17,7 +17,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from kipp.extensions import db
-from kipp.judging.ranking import sheet_total
+from kipp.judging.totals import sheet_total
 from kipp.models import Assignment, Competition, Entry, ScoreValue, Selection, SelectionEntry, User
 
 
