@@ -1,7 +1,8 @@
 """The demo data behind `flask --app wsgi seed-demo`.
 
-`seed()` loads agencies, one account per role, a KIPP 2026 in screening with ~120 entries and
-a KIPP 2027 open for submission, and returns the login summary. Guarantees:
+`seed()` loads agencies, one account per role, a KIPP 2026 in screening with ~120 entries (a
+demo-sized year: Top 20 and Top 9 instead of Top 99 and Top 45) and a KIPP 2027 open for
+submission, and returns the login summary. Guarantees:
 - Idempotent: agencies are found by name, accounts by e-mail, competitions by name
   ("KIPP 2026", "KIPP 2027"); what exists is left untouched, so a second run creates nothing
   and returns the same login table. (An operator's own "KIPP 2026" would be taken as loaded.)
@@ -43,6 +44,7 @@ __all__ = ["DEMO_PASSWORD", "seed"]
 
 WIB = ZoneInfo("Asia/Jakarta")
 CLOSED_YEAR = "KIPP 2026"
+SHORTLIST_SIZE, FINAL_SIZE = 20, 9
 OPEN_YEAR = "KIPP 2027"
 
 
@@ -91,10 +93,13 @@ def _people(made: Counter) -> tuple[User, dict[str, Agency], dict[str, User]]:
     return admin, agencies, users
 
 
-def _competition(admin: User, name: str, year: int, opens: datetime, closes: datetime):
+def _competition(
+    admin: User, name: str, year: int, opens: datetime, closes: datetime, **sizes: int
+):
     return create_competition(
         admin,
         {
+            **sizes,
             "name": name,
             "year": year,
             "timezone": "Asia/Jakarta",
@@ -115,6 +120,10 @@ def _closed_year(admin: User, agencies: dict[str, Agency]) -> int:
         2026,
         datetime(2026, 3, 1, 8, 0, tzinfo=WIB),
         datetime(2026, 6, 30, 23, 59, 59, tzinfo=WIB),
+        # a demo-sized year: ~70 eligible entries, so a Top 20 and a Top 9 (the real year's
+        # Top 99 and Top 45 of ~3,500 would take every demo entry)
+        shortlist_size=SHORTLIST_SIZE,
+        final_size=FINAL_SIZE,
     )
     move_stage(admin, comp, "submission")
     move_stage(admin, comp, "screening")
