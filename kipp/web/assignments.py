@@ -20,16 +20,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from kipp.accounts.services import conflicted_agency_ids
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.judging import assignments as service
 from kipp.judging import scoring
+from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
 from kipp.models import ROUNDS, Assignment, Competition, Entry, User
 from kipp.models.judging import SHEET_STATUSES
 from kipp.permissions import is_admin
@@ -124,53 +122,6 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
-# ----------------------------------------------------------------- reads
-def _coverage(comp: Competition, round_: str, agency_of: dict, reviewers: list) -> list[tuple]:
-    """[(entry_id, assigned, target)] for entries with fewer reviewers than they should have:
-    `evaluators_per_entry` (evaluation) or every panel member free of conflicts (panel, at
-    least one, so an entry nobody may review shows up)."""
-    have = dict(
-        db.session.execute(
-            select(Assignment.entry_id, func.count())
-            .where(Assignment.competition_id == comp.id, Assignment.round == round_)
-            .group_by(Assignment.entry_id)
-        ).all()
-    )
-    if round_ == "evaluation":
-        target = dict.fromkeys(agency_of, comp.evaluators_per_entry)
-    else:
-        conflicts = [conflicted_agency_ids(u) for u in reviewers]
-        target = {e: max(1, sum(a not in c for c in conflicts)) for e, a in agency_of.items()}
-    return [(e, have.get(e, 0), target[e]) for e in agency_of if have.get(e, 0) < target[e]]
-
-
-def _entries(ids) -> list[Entry]:
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(Entry.id.in_(list(ids)))
-            .options(joinedload(Entry.agency))
-            .order_by(Entry.title, Entry.id)
-        )
-    )
-
-
-def _listing(comp: Competition, round_: str, f: dict):
-    query = (
-        select(Assignment)
-        .join(Assignment.user)
-        .where(Assignment.competition_id == comp.id, Assignment.round == round_)
-        .options(contains_eager(Assignment.user), joinedload(Assignment.entry))
-        .order_by(User.name, Assignment.id)
-    )
-    for key in ("user_id", "status"):
-        if key in f:
-            query = query.where(getattr(Assignment, key) == f[key])
-    return db.paginate(query, page=f.get("page", 1), per_page=PER_PAGE, error_out=False)
-
-
 def _problem(where: str, exc: DomainError, **more) -> dict:
     extra = exc.extra or {}
     short = extra.get("entries") or []
@@ -180,7 +131,7 @@ def _problem(where: str, exc: DomainError, **more) -> dict:
         "detail": exc.detail,
         "needed": extra.get("needed"),
         "available": extra.get("available"),
-        "short": _entries(short[:SHORT_SHOWN]),
+        "short": entries_by_title(short[:SHORT_SHOWN]),
         "short_count": len(short),
         **more,
     }
@@ -188,13 +139,13 @@ def _problem(where: str, exc: DomainError, **more) -> dict:
 
 def _render(comp: Competition, round_: str, status: int = 200, **forms):
     agency_of, reviewers = service.round_entries(comp, round_), service.round_reviewers(round_)
-    short = _coverage(comp, round_, agency_of, reviewers)
-    short_entries = {e.id: e for e in _entries([s[0] for s in short[:SHORT_SHOWN]])}
+    short = short_of_reviewers(comp, round_, agency_of, reviewers)
+    short_entries = {e.id: e for e in entries_by_title([s[0] for s in short[:SHORT_SHOWN]])}
     f = _filters()
     default_per_entry = comp.evaluators_per_entry if round_ == "evaluation" else None
     manual = forms.get("manual") or ManualForm(formdata=None)
     manual.entry_id.choices = [("", _("Choose an entry…"))] + [
-        (str(e.id), f"{e.title} — {e.agency.name}") for e in _entries(agency_of)
+        (str(e.id), f"{e.title} — {e.agency.name}") for e in entries_by_title(agency_of)
     ]
     manual.user_id.choices = [("", _("Choose a reviewer…"))] + [
         (str(u.id), f"{u.name} ({ROLE_LABELS.get(u.role, u.role)})") for u in reviewers
@@ -220,7 +171,7 @@ def _render(comp: Competition, round_: str, status: int = 200, **forms):
         reopen_id=forms.get("reopen_id"),
         problem=forms.get("problem"),
         f=f,
-        pagination=_listing(comp, round_, f),
+        pagination=assignments_page(comp, round_, f, PER_PAGE),
         here=lambda **change: _here(comp, round_, **change),
         action=lambda endpoint, **ids: _action(endpoint, comp, round_, **ids),
         ROUND_LABELS=ROUND_LABELS,
