@@ -11,8 +11,9 @@ Guarantees
   round, and in the evaluation round at least `evaluators_per_entry`; fewer submitted sheets
   flag `missing_sheets`. Sheets of entries outside the pool are ignored (and do not take part
   in the z-score standardisation either).
-- Ranking, ties, flags and cuts are those of `kipp.judging.ranking` (`rank_mean`,
-  `rank_zscore`); the cut size is `shortlist_size` for evaluation and `final_size` for panel.
+- Ranking, ties, flags and cuts are those of `kipp.judging.ranking.rank_mean` and
+  `kipp.judging.zscore.rank_zscore`; the cut size is `shortlist_size` for evaluation and
+  `final_size` for panel.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from kipp.extensions import db
-from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, rank_mean, rank_zscore
+from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, rank_mean
+from kipp.judging.zscore import rank_zscore
 from kipp.models import Agency, Assignment, Competition, Entry, Selection, SelectionEntry, User
 
 METHODS = (MEAN, ZSCORE)

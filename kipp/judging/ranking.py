@@ -1,4 +1,4 @@
-"""Pure ranking rules: means, z-scores, ties, cuts and overrides (sheet totals: `totals`).
+"""Pure ranking rules: means, ties, cuts and overrides (z-scores: `zscore`; totals: `totals`).
 
 No Flask, no database: callers pass plain values and get plain values back, so the web pages,
 the JSON API, exports and the selection snapshot all rank with the same rules.
@@ -17,20 +17,15 @@ Arithmetic guarantees
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, localcontext
-from fractions import Fraction
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
-
-from kipp.judging.totals import half_up
 
 MEAN, ZSCORE = "mean", "zscore"
 TIE_AT_CUT, HIGH_DISAGREEMENT, MISSING_SHEETS = "tie_at_cut", "high_disagreement", "missing_sheets"
 DEVIATES, NOT_STANDARDISED = "deviates", "not_standardised"
 DISAGREEMENT_SPREAD = Decimal(20)
-_Z_PLACES, _Z_PRECISION = Decimal("0.0001"), 40
 
 
 class _SheetFields(NamedTuple):
@@ -102,7 +97,7 @@ class Ranking:
     panel_sd: Decimal | None = None
 
 
-def _scaled(totals: Sequence[Decimal]) -> tuple[list[int], int]:
+def scaled_totals(totals: Sequence[Decimal]) -> tuple[list[int], int]:
     """Totals as integers k with total = k / 10**p (one common, exact scale p >= 0).
 
     Integer sums are exact and much cheaper than Fraction arithmetic; every result computed
@@ -128,7 +123,7 @@ def _half_up_ratio(num: int, den: int, places: int) -> Decimal:
     return Decimal(f"{n}E-{places}")
 
 
-class _Pool(NamedTuple):
+class SheetPool(NamedTuple):
     """Sheets checked and grouped: `ks[i]` is `sheets[i].total` scaled by 10**p, `by_entry`
     maps every entry id (scored or not) to the scaled totals of its sheets, in input order."""
 
@@ -138,9 +133,11 @@ class _Pool(NamedTuple):
     by_entry: dict[int, list[int]]
 
 
-def _pool(sheets: Iterable[Sheet], entry_ids: Iterable[int]) -> _Pool:
+def pool_sheets(sheets: Iterable[Sheet], entry_ids: Iterable[int]) -> SheetPool:
+    """Scale and group the sheets (shared by both methods). Raises ValueError for a sheet of
+    an entry outside `entry_ids` or two sheets of one reviewer for one entry."""
     sheets = list(sheets)
-    ks, p = _scaled([s.total for s in sheets])
+    ks, p = scaled_totals([s.total for s in sheets])
     by_entry: dict[int, list[int]] = {e: [] for e in entry_ids}
     seen: set[tuple[int, int]] = set()
     for s, k in zip(sheets, ks, strict=True):
@@ -152,17 +149,18 @@ def _pool(sheets: Iterable[Sheet], entry_ids: Iterable[int]) -> _Pool:
             raise ValueError(f"two sheets by reviewer {s.reviewer_id} for entry {s.entry_id}")
         seen.add(key)
         found.append(k)
-    return _Pool(sheets, ks, p, by_entry)
+    return SheetPool(sheets, ks, p, by_entry)
 
 
-def _rank(
+def rank_pool(
     method: str,
     scores: Mapping[int, Decimal],
-    pool: _Pool,
+    pool: SheetPool,
     expected: Mapping[int, int] | int,
     cut_size: int,
     disagreement: Decimal,
 ) -> Ranking:
+    """Order, share ranks, cut and flag entries by their `scores` (shared by both methods)."""
     # Entry id ascending among equal scores: a stable sort by id, then by score (reverse=True
     # keeps the order of equal keys).
     order = sorted(sorted(scores), key=scores.__getitem__, reverse=True)
@@ -202,110 +200,10 @@ def rank_mean(
     `high_disagreement`; entries in `cut.tied` are flagged `tie_at_cut`. Raises ValueError
     for a sheet of an entry outside `entry_ids` or two sheets of one reviewer for one entry.
     """
-    pool = _pool(sheets, entry_ids)
+    pool = pool_sheets(sheets, entry_ids)
     den = 10**pool.p
     scores = {e: _half_up_ratio(sum(ks), len(ks) * den, 2) for e, ks in pool.by_entry.items() if ks}
-    return _rank(MEAN, scores, pool, expected_sheets, cut_size, disagreement)
-
-
-def _int_moments(ks: Sequence[int], p: int) -> tuple[Fraction, Fraction]:
-    """Exact mean and population variance of the values k / 10**p, from integer sums."""
-    n, total, squares = len(ks), sum(ks), sum([k * k for k in ks])
-    scale = 10**p
-    return Fraction(total, n * scale), Fraction(n * squares - total * total, n * n * scale * scale)
-
-
-def _dec(q: Fraction) -> Decimal:
-    return Decimal(q.numerator) / Decimal(q.denominator)
-
-
-def reviewer_statistics(
-    sheets: Iterable[Sheet], *, deviation: Decimal = Decimal(1)
-) -> tuple[list[ReviewerStat], Decimal | None, Decimal | None]:
-    """Per reviewer mean, population sd and count, plus the panel's mean and sd of all totals.
-
-    A reviewer `deviates` when |reviewer mean − panel mean| ≥ `deviation` × panel sd, decided
-    exactly on unrounded values (compared squared, so no square root is involved); nobody
-    deviates when the panel sd is 0. `not_standardised` marks reviewers whose z-scores are
-    all 0 (one sheet, or zero sd). Returns ([], None, None) for no sheets.
-    """
-    sheets = list(sheets)
-    ks, p = _scaled([s.total for s in sheets])
-    return _reviewer_statistics(ks, p, _by_reviewer(sheets, ks), deviation)
-
-
-def _by_reviewer(sheets: Sequence[Sheet], ks: Sequence[int]) -> dict[int, list[int]]:
-    by_rev: dict[int, list[int]] = defaultdict(list)
-    for s, k in zip(sheets, ks, strict=True):
-        by_rev[s.reviewer_id].append(k)
-    return by_rev
-
-
-def _reviewer_statistics(
-    ks: Sequence[int], p: int, by_rev: Mapping[int, list[int]], deviation: Decimal
-) -> tuple[list[ReviewerStat], Decimal | None, Decimal | None]:
-    if not ks:
-        return [], None, None
-    p_mean, p_var = _int_moments(ks, p)
-    k2 = Fraction(deviation) ** 2
-    stats = []
-    with localcontext() as ctx:
-        ctx.prec = _Z_PRECISION
-        for r in sorted(by_rev):
-            m, var = _int_moments(by_rev[r], p)
-            flags = (DEVIATES,) if p_var > 0 and (m - p_mean) ** 2 >= k2 * p_var else ()
-            flags += (NOT_STANDARDISED,) if len(by_rev[r]) < 2 or var == 0 else ()
-            sd = half_up(_dec(var).sqrt(), 2)
-            stats.append(ReviewerStat(r, len(by_rev[r]), half_up(m, 2), sd, flags))
-        p_sd = half_up(_dec(p_var).sqrt(), 2)
-    return stats, half_up(p_mean, 2), p_sd
-
-
-def rank_zscore(
-    sheets: Iterable[Sheet],
-    entry_ids: Iterable[int],
-    expected_sheets: Mapping[int, int] | int,
-    cut_size: int,
-    *,
-    disagreement: Decimal = DISAGREEMENT_SPREAD,
-    deviation: Decimal = Decimal(1),
-) -> Ranking:
-    """Rank by the mean of each entry's z-scores; z = (total − reviewer mean) / reviewer sd.
-
-    Each reviewer is standardised over their own submitted sheets in the round (population
-    sd), which removes harsh/lenient offsets and differences in how widely they score. A
-    reviewer with a single sheet or zero sd has no scale to standardise by: their sheets get
-    z = 0 ("typical for this reviewer"), so they neither lift nor sink an entry and the
-    entry's other reviewers decide; such reviewers are flagged `not_standardised`.
-    Spread, flags, ties and the cut follow `rank_mean` (spread stays in raw totals).
-    Reviewer statistics come from `reviewer_statistics(deviation=...)`.
-    """
-    pool = _pool(sheets, entry_ids)
-    by_rev = _by_reviewer(pool.sheets, pool.ks)
-    z_sums: dict[int, Decimal] = {}
-    with localcontext() as ctx:
-        ctx.prec = _Z_PRECISION
-        # z = (total − mean) / sd = (n·k − Σk) / (n · 10**p · sd): one correctly rounded
-        # division of an exact integer by the reviewer's scale (computed once per reviewer).
-        scale: dict[int, tuple[int, int, Decimal | None]] = {}
-        den = 10**pool.p
-        for r, xs in by_rev.items():
-            _m, var = _int_moments(xs, pool.p)
-            sd = None if len(xs) < 2 or var == 0 else _dec(var).sqrt()
-            scale[r] = (len(xs), sum(xs), None if sd is None else len(xs) * den * sd)
-        zero = Decimal(0)
-        for s, k in zip(pool.sheets, pool.ks, strict=True):
-            n, total, divisor = scale[s.reviewer_id]
-            z = zero if divisor is None else Decimal(n * k - total) / divisor
-            e = s.entry_id
-            z_sums[e] = z_sums[e] + z if e in z_sums else z
-        scores: dict[int, Decimal] = {}
-        for e, z_sum in z_sums.items():
-            z = (z_sum / len(pool.by_entry[e])).quantize(_Z_PLACES, rounding=ROUND_HALF_UP)
-            scores[e] = z if z != 0 else Decimal("0.0000")
-    ranking = _rank(ZSCORE, scores, pool, expected_sheets, cut_size, disagreement)
-    stats, p_mean, p_sd = _reviewer_statistics(pool.ks, pool.p, by_rev, deviation)
-    return replace(ranking, reviewers=stats, panel_mean=p_mean, panel_sd=p_sd)
+    return rank_pool(MEAN, scores, pool, expected_sheets, cut_size, disagreement)
 
 
 def cut(standings: Sequence[Standing], size: int) -> Cut:

@@ -21,11 +21,10 @@ from kipp.judging.ranking import (
     cut,
     overrides_needing_justification,
     rank_mean,
-    rank_zscore,
-    reviewer_statistics,
 )
 from kipp.judging.snapshot import canonical_snapshot, snapshot_sha256
 from kipp.judging.totals import CriteriaMismatch, InvalidValue, half_up, sheet_total, validate_value
+from kipp.judging.zscore import rank_zscore, reviewer_statistics
 
 D = Decimal
 WEIGHTS_2023 = {"sig": 30, "adapt": 20, "baru": 15, "lanjut": 15, "latar": 10, "impl": 5,
