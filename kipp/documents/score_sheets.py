@@ -32,7 +32,8 @@ from kipp.documents import render, storage
 from kipp.errors import InvalidStage, NotFound
 from kipp.extensions import db
 from kipp.judging.queries import ROUND_FOR_TIER, load_infos
-from kipp.judging.ranking import Sheet, half_up, rank_mean
+from kipp.judging.ranking import Sheet, rank_mean
+from kipp.judging.totals import half_up
 from kipp.models import ROUNDS, Assignment, Competition, Entry, RenderedDocument, Selection, User
 from kipp.permissions import can_read_entry
 
