@@ -12,16 +12,16 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from kipp.api.auth import caller, require_role
+from kipp.api.auth import caller, visible_or_404
 from kipp.api.competitions import get_competition
 from kipp.api.schemas import In
 from kipp.api.serializers import iso
 from kipp.documents import jobs
 from kipp.documents.celery_app_factory import send_render_chunks
-from kipp.errors import Forbidden, NotFound
+from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentJob
-from kipp.permissions import can_manage_competition
+from kipp.permissions import can_manage_competition, is_admin
 
 blp = Blueprint(
     "api_documents", __name__, url_prefix="/api/v1", description="Document jobs (PDF rendering)"
@@ -85,13 +85,11 @@ def create(data, competition_id):
 @blp.get("/document-jobs/<int:job_id>")
 @blp.response(
     200,
-    description="Admin only. `status` is queued, running, done (every document rendered) or "
-    "failed (every document tried, some failed after 3 attempts; see `errors`).",
+    description="Admin only (anyone else: 404, as for any resource they may not see). `status` "
+    "is queued, running, done (every document rendered) or failed (every document tried, some "
+    "failed after 3 attempts; see `errors`).",
 )
 def show(job_id):
-    require_role("admin")
-    job = db.session.get(DocumentJob, job_id)
-    if job is None:
-        raise NotFound(_("Not found."))
+    job = visible_or_404(db.session.get(DocumentJob, job_id), is_admin(caller()))
     comp = db.session.get(Competition, job.competition_id)
     return job_json(job, comp.timezone, full=True)

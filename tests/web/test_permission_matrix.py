@@ -9,6 +9,12 @@ and a submitted one) in a competition in stage `evaluation`; a second competitio
 `shortlist`, has scored entries and a proposal of the chair. The panelist and the chair hold no
 sheet there, so for the sheets they are "others" (404) like the agencies.
 
+Document rows (world `document_world`, built in tests/web/permission_documents.py): an awarded
+competition whose finalised shortlist holds an entry of the owner and one of the other agency,
+the owner's issued certificate and a score-sheet job. Certificates are verified by anyone,
+the public included; the certificate PDF is the owner's and the admins'; score sheets and the
+selection recap are for the admin, the chair and the panelists; jobs are the admin's.
+
 Also here: the OpenAPI document and the framework errors under /api/v1.
 """
 
@@ -46,6 +52,8 @@ from tests.services.judging_fixtures import (
     set_stage,
     submit_sheet,
 )
+from tests.web.permission_documents import document_body, document_state, documents_world
+from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture of document_world)
 
 ROLES = ("anonymous", "admin", "owner", "other", "evaluator", "panelist", "chair")
 CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
@@ -82,6 +90,7 @@ class Row:
     expected: dict[str, int]
     body: str | None = None  # name of a body builder below
     params: dict[str, str] = field(default_factory=dict)  # path param → world key
+    world: str = "world"  # the fixture that builds the row's world
 
     @property
     def key(self) -> tuple[str, str]:
@@ -89,6 +98,7 @@ class Row:
 
 
 A = "/api/v1"
+DOCS = "document_world"
 TABLE = [
     # --- auth
     Row("POST", f"{A}/auth/tokens", expect(201, anonymous=201), body="credentials"),
@@ -255,24 +265,60 @@ TABLE = [
         expect(403, admin=200, chair=200),
         params={"competition_id": "ranked_comp_id"},
     ),
+    # --- documents (see the module docstring)
+    Row(
+        "GET",
+        f"{A}/certificates/<code>",
+        expect(200, anonymous=200),  # public verification
+        params={"code": "certificate_code"},
+        world=DOCS,
+    ),
+    Row(
+        "POST",
+        f"{A}/certificates/<serial>/revoke",
+        expect(403, admin=200),  # everyone may read a certificate; only the admin revokes it
+        body="revoke",
+        params={"serial": "certificate_serial"},
+        world=DOCS,
+    ),
+    Row(
+        "GET",
+        f"{A}/entries/<int:entry_id>/certificate",
+        OWNER_READS,
+        params={"entry_id": "certified_entry_id"},
+        world=DOCS,
+    ),
+    Row(
+        "GET",
+        f"{A}/entries/<int:entry_id>/score-sheet",
+        SELECTION_READERS,
+        params={"entry_id": "certified_entry_id"},
+        world=DOCS,
+    ),
+    Row(
+        "GET",
+        f"{A}/selections/<int:selection_id>/recap",
+        SELECTION_READERS,
+        params={"selection_id": "final_selection_id"},
+        world=DOCS,
+    ),
+    Row(
+        "POST",
+        f"{A}/competitions/<int:competition_id>/document-jobs",
+        expect(403, admin=202),
+        body="certificate_job",
+        params={"competition_id": "awarded_comp_id"},
+        world=DOCS,
+    ),
+    # a job is the secretariat's alone: to anyone else it does not exist
+    Row("GET", f"{A}/document-jobs/<int:job_id>", expect(404, admin=200), world=DOCS),
     # --- public
     Row("GET", f"{A}/openapi.json", expect(200, anonymous=200)),
 ]
 
 
-# Routes that exist but have no row yet (the coverage test accepts them by name, so any OTHER
-# new route still fails it). The document routes' permissions are tested role by role in
-# tests/workers/test_certificates_downloads.py, test_verify_codes.py and
-# test_document_jobs_api.py; their rows here need a world with issued certificates.
-PENDING: set[tuple[str, str]] = {
-    ("GET", f"{A}/certificates/<code>"),
-    ("POST", f"{A}/certificates/<serial>/revoke"),
-    ("GET", f"{A}/entries/<int:entry_id>/certificate"),
-    ("GET", f"{A}/entries/<int:entry_id>/score-sheet"),
-    ("GET", f"{A}/selections/<int:selection_id>/recap"),
-    ("POST", f"{A}/competitions/<int:competition_id>/document-jobs"),
-    ("GET", f"{A}/document-jobs/<int:job_id>"),
-}
+# Routes accepted without a row (none today); the coverage test fails on any other.
+PENDING: set[tuple[str, str]] = set()
 
 
 def role_order(row: Row) -> list[str]:
@@ -337,6 +383,14 @@ def world(make):
     }
 
 
+@pytest.fixture
+def document_world(world, make, request):
+    """The base world plus the document ids (see the module docstring); `docs_app` gives the
+    test its own broker, so a created job is published without any worker."""
+    request.getfixturevalue("docs_app")
+    return world | documents_world(make, world["users"])
+
+
 def judging_world(make, users: dict) -> dict:
     """Judging ids for the table: see the module docstring. Entries belong to an agency of
     their own, so the world's agency users relate to them only as outsiders."""
@@ -368,6 +422,8 @@ def judging_world(make, users: dict) -> dict:
 def build_body(name: str | None, world: dict, role: str, make):
     if name is None:
         return None
+    if (found := document_body(name)) is not None:
+        return found
     if name == "credentials":
         user = world["users"].get(role, world["users"]["owner"])
         return {"email": user.email, "password": PASSWORD}
@@ -456,7 +512,8 @@ def snapshot() -> tuple:
             SelectionEntry,
         )
     ]
-    return tuple(sorted(rows) for rows in (entries, comps, users, sheets, values, chosen)), counts
+    rows = tuple(sorted(rows) for rows in (entries, comps, users, sheets, values, chosen))
+    return rows, counts, document_state()
 
 
 def check(row: Row, role: str, world: dict, api, make) -> None:
@@ -480,8 +537,9 @@ def check(row: Row, role: str, world: dict, api, make) -> None:
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[f"{r.method} {r.rule.removeprefix(A)}" for r in TABLE])
-def test_permission(row, world, api, make, subtests):
+def test_permission(row, request, api, make, subtests):
     """One app and world per route; each role is its own subtest."""
+    world = request.getfixturevalue(row.world)
     for role in role_order(row):
         with subtests.test(role=role):
             check(row, role, world, api, make)

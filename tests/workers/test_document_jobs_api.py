@@ -146,7 +146,8 @@ def test_only_the_secretariat_starts_or_reads_jobs(make, api, role):
     user = make.user(role)
     resp = api(user).post(JOBS.format(w.comp.id), json={"kind": "certificates"})
     assert_problem(resp, 403, "forbidden")
-    assert_problem(api(user).get(f"/api/v1/document-jobs/{job.id}"), 403, "forbidden")
+    # a job is the secretariat's alone: to anyone else it does not exist
+    assert_problem(api(user).get(f"/api/v1/document-jobs/{job.id}"), 404, "not_found")
     assert job_counts() == (1, 1, 0)
 
 
