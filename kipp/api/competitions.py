@@ -10,6 +10,7 @@ from kipp.api.auth import caller, require_role, visible_or_404
 from kipp.api.schemas import CompetitionIn, CompetitionPatch, PageArgs, StageIn
 from kipp.audit import chain
 from kipp.competitions import services, stages
+from kipp.documents import on_close
 from kipp.extensions import db
 from kipp.models import AuditEvent, Competition
 from kipp.permissions import can_read_audit, can_read_competition
@@ -71,12 +72,19 @@ def patch(data, competition_id):
 
 @blp.post("/competitions/<int:competition_id>/stage")
 @blp.arguments(StageIn)
-@blp.response(200)
+@blp.response(
+    200,
+    description="Admin only. Leaving `evaluation` or `panel` closes that round: a "
+    "`score_sheets` document job for the entries with a submitted sheet of the round is "
+    "created with the move and sent to the workers after it (a broker failure does not undo "
+    "the move; the job's items are sent later).",
+)
 def move(data, competition_id):
     comp = get_competition(competition_id)
     actor = require_role("admin")
     stages.move_stage(actor, comp, data["to"], data["force"], data.get("reason"))
     db.session.commit()
+    on_close.send_created_jobs()  # a closed round's score sheets; never raises
     return out.competition(comp)
 
 

@@ -6,6 +6,10 @@ what blocks the move:
 - leaving `evaluation`/`panel` with assigned but unsubmitted score sheets, unless forced with a
   reason (see `kipp.judging`);
 - leaving `shortlist`/`final` before that tier's selection is finalised.
+
+Leaving `evaluation` or `panel` closes that judging round: in the same transaction the
+round's score-sheet job is created (`kipp.documents.on_close.round_closed`; rows only, no
+broker). The caller commits, then calls `kipp.documents.on_close.send_created_jobs()`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kipp.audit.chain import record
+from kipp.documents.on_close import round_closed
 from kipp.errors import InvalidStage, ValidationFailed
 from kipp.extensions import db
 from kipp.models import STAGES, Competition, Entry, User
@@ -60,6 +65,7 @@ def blockers(comp: Competition, force: bool = False) -> list[str]:
 def move_stage(
     actor: User, comp: Competition, to: str, force: bool = False, reason: str | None = None
 ) -> Competition:
+    """Move `comp` one stage forward (see the module docstring); audited, flushed."""
     if to not in STAGES:
         raise ValidationFailed(_("Unknown stage."), errors={"to": [_("Unknown stage.")]})
     if to != next_stage(comp.stage):
@@ -89,4 +95,5 @@ def move_stage(
         before={"stage": before},
         after={"stage": to, "force": force, "reason": reason},
     )
+    round_closed(actor, comp, before)
     return comp

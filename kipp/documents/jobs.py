@@ -25,7 +25,7 @@ Services flush; the caller (a view or a task) commits.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -87,7 +87,27 @@ def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
         )
     if kind == "certificates" and competition.stage != "awarded":
         raise InvalidStage(_("Certificates are issued once the competition is awarded."))
-    subjects = subjects_for(competition, kind)
+    return add_job(actor, competition, kind, subjects_for(competition, kind))
+
+
+def add_job(
+    actor: User | None,
+    competition: Competition,
+    kind: str,
+    subject_ids: Iterable[int],
+    *,
+    audit: dict | None = None,
+) -> DocumentJob:
+    """The rows of a job for exactly `subject_ids` (entry ids, deduplicated, ascending): one
+    queued item each, with the pickup deadline now + patience; a job without items is done at
+    once. Audited as `document_job.create` by `actor` with {"kind", "total"} plus `audit`.
+
+    Kind-neutral and unchecked: callers decide who may create it and which entries are
+    subjects (`create_job` for the secretariat's requests, `kipp.documents.on_close` when a
+    round closes). Flushes; the caller commits, then sends the items."""
+    if kind not in JOB_KINDS:
+        raise ValueError(f"unknown document kind: {kind!r}")
+    subjects = sorted(set(subject_ids))
     t = now()
     job = DocumentJob(
         competition_id=competition.id,
@@ -96,7 +116,7 @@ def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
         total=len(subjects),
         done=0,
         failed=0,
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor else None,
         created_at=t,
     )
     if not subjects:
@@ -113,7 +133,7 @@ def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
         "document_job.create",
         f"document_job:{job.id}",
         competition_id=competition.id,
-        after={"kind": kind, "total": job.total},
+        after={"kind": kind, "total": job.total} | (audit or {}),
     )
     return job
 

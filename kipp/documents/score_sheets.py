@@ -7,9 +7,10 @@ Guarantees
   per-criterion means; exact decimals, rounded once half-up to 2 dp). Drafts are not shown.
 - Caching: a document is stored with the SHA-256 of its content (the data it prints plus the
   template and stylesheet). Asking again returns the cached row without rendering while that
-  hash is unchanged and its file exists; a reopened and changed sheet changes the hash and
-  the document is rendered again (the row is updated in place; one row per kind and subject,
-  two workers racing end with one row).
+  hash is unchanged and its file exists (nothing is rendered or written: a job item for an
+  unchanged entry costs only the queries that gather its data); a reopened and changed sheet
+  changes the hash and the document is rendered again (the row is updated in place; one row
+  per kind and subject, two workers racing end with one row).
 - A recap exists only for a finalised selection and prints its frozen snapshot: the SHA-256,
   the criteria, the choices with justifications and the ranking rows it was made on.
 - Functions flush; the caller commits.
@@ -49,14 +50,17 @@ def stamp(value, tz: str) -> str:
     return local(value, tz).strftime("%d-%m-%Y %H:%M %Z") if value else ""
 
 
-def score_sheet_subjects(competition_id: int) -> list[int]:
-    """Ids of the competition's entries with at least one submitted sheet, ascending."""
+def score_sheet_subjects(competition_id: int, round_: str | None = None) -> list[int]:
+    """Ids of the competition's entries with at least one submitted sheet (of `round_` when
+    given, of either round otherwise), ascending."""
     query = (
         select(Assignment.entry_id)
         .where(Assignment.competition_id == competition_id, Assignment.status == "submitted")
         .distinct()
         .order_by(Assignment.entry_id)
     )
+    if round_ is not None:
+        query = query.where(Assignment.round == round_)
     return list(db.session.scalars(query))
 
 

@@ -4,7 +4,8 @@ Guarantees: dates typed in `datetime-local` inputs are read in the competition's
 service does it); groups and criteria are sent to the service only while the competition is a
 draft (afterwards they are shown read-only); every write carries the form's `version`, so a
 concurrent change is refused rather than overwritten; a refused stage move changes nothing and
-the control page shows why.
+the control page shows why; a move that closes a judging round says how many score sheets it
+queued (sent to the workers after the commit; a broker failure does not undo the move).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 
 from kipp.competitions import services, stages
 from kipp.competitions.forms import CompetitionForm, StageForm
+from kipp.documents import on_close
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.models import STAGES, Competition, Entry
@@ -165,5 +167,10 @@ def competition_stage(competition_id: int):
                 _("The competition moved to stage %(stage)s.", stage=STAGE_LABELS[comp.stage]),
                 "ok",
             )
+            for job in on_close.send_created_jobs():  # a closed round's score sheets
+                flash(
+                    _("%(kind)s: %(n)d document(s) queued.", kind=_("Score sheets"), n=job.total),
+                    "ok",
+                )
             return redirect(url_for("admin.competition", competition_id=comp.id))
     return _render_control(comp, form, status)
