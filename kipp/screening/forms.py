@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from kipp.labels import AGENCY_KIND_LABELS as KIND_LABELS
 from kipp.models import AGENCY_KINDS
 from kipp.screening.queries import DEFAULT_STATUS, QueueFilter
 from kipp.screening.reasons import REASONS, label
@@ -24,15 +25,6 @@ STATUS_LABELS = {
     "eligible": _l("Eligible"),
     "ineligible": _l("Ineligible"),
     "all": _l("All"),
-}
-KIND_LABELS = {
-    "kementerian": _l("Ministry"),
-    "lembaga": _l("Non-ministerial agency"),
-    "provinsi": _l("Provincial government"),
-    "kabupaten": _l("Regency government"),
-    "kota": _l("City government"),
-    "bumn": _l("State-owned enterprise"),
-    "bumd": _l("Regional-owned enterprise"),
 }
 
 

@@ -5,35 +5,23 @@
  * - The live total is Σ value × weight / 100 rounded half-up to 2 decimals, computed in whole
  *   hundredths (no floating point), as the server does; the server's saved total is the one
  *   that counts.
- * - Autosave PUTs /api/v1/assignments/<id>/score (session + X-CSRFToken) a few seconds after a
- *   change, keeps the hidden `version` current, shows the field errors of a 422 without
+ * - Autosave (autosave.js, loaded first) PUTs /api/v1/assignments/<id>/score a few seconds
+ *   after a change, keeps the hidden `version` current, shows the field errors of a 422 without
  *   touching the inputs, and on any failure keeps a copy of the scores in localStorage; a 409
  *   stale_version stops autosave and offers a reload (the copy is then offered for restoring).
  * - Submitting asks for confirmation (confirm()), saves pending changes first and submits only
  *   if that save succeeded. Without JavaScript the "I have checked my scores" box is required.
  * Translated texts come from <script type="application/json" id="kipp-i18n">.
  */
-(function () {
+(function (KIPP) {
   "use strict";
 
   var SAVE_EVERY_MS = 3000;
   var VALUE = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$/;
 
-  function readJSON(id) {
-    var el = document.getElementById(id);
-    if (!el) { return {}; }
-    try { return JSON.parse(el.textContent); } catch (e) { return {}; }
-  }
+  var readJSON = KIPP.readJSON, each = KIPP.each;
 
   var M = readJSON("kipp-i18n");
-
-  function fmt(pattern, vars) {
-    return String(pattern || "").replace(/%\((\w+)\)[sd]/g, function (all, key) {
-      return Object.prototype.hasOwnProperty.call(vars, key) ? String(vars[key]) : all;
-    }).replace(/%%/g, "%");
-  }
-
-  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
 
   function pad2(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -51,18 +39,10 @@
   function setupScoring(form) {
     var inputs = form.querySelectorAll("input[data-weight]");
     var totalOut = document.getElementById("live-total");
-    var readonly = form.getAttribute("data-readonly") === "1";
-    var url = form.getAttribute("data-api-url");
-    var key = "kipp:sheet:" + form.getAttribute("data-sheet-id");
-    var status = document.getElementById("autosave-status");
-    var general = document.getElementById("autosave-errors");
     var version = form.querySelector("input[name=version]");
     var comment = form.querySelector("textarea[name=comment]");
     var submitButton = document.getElementById("submit-button");
     var confirmBox = form.querySelector("input[name=confirm]");
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    var csrf = meta ? meta.getAttribute("content") : "";
-    var dirty = false, inflight = null, stopped = readonly, lastOk = true, leaving = false;
 
     /* ------------------------------------------------------------ live total */
     function liveTotal() {
@@ -80,12 +60,6 @@
     }
 
     /* --------------------------------------------------------------- autosave */
-    function say(text, bad) {
-      if (!status) { return; }
-      status.textContent = text || "";
-      status.classList.toggle("bad", !!bad);
-    }
-
     function payload() {
       var values = {};
       each(inputs, function (el) {
@@ -104,165 +78,34 @@
       return out;
     }
 
-    function keepCopy() {
-      try {
-        localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), fields: fieldValues() }));
-      } catch (e) { /* private mode or full storage: the scores stay in the page */ }
+    function markDraft(data) {
+      var chip = document.querySelector("#sheet-status .chip");
+      if (chip && data.status === "draft") { chip.className = "chip draft"; chip.textContent = M.draft; }
     }
 
-    function dropCopy() {
-      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
-    }
+    function isConfirmBox(event) { return event.target === confirmBox; }
 
-    function clearErrors() {
-      each(form.querySelectorAll(".error[data-js]"), function (el) { el.parentNode.removeChild(el); });
-      each(form.querySelectorAll(".field.js-error"), function (el) {
-        el.classList.remove("js-error", "has-error");
-      });
-      each(form.querySelectorAll("[data-js-invalid]"), function (el) {
-        el.removeAttribute("aria-invalid");
-        el.removeAttribute("data-js-invalid");
-      });
-      if (general) { general.textContent = ""; }
-    }
+    form.addEventListener("input", function (event) { if (!isConfirmBox(event)) { liveTotal(); } });
+    form.addEventListener("change", function (event) { if (!isConfirmBox(event)) { liveTotal(); } });
 
-    function messages(value) {
-      if (typeof value === "string") { return [value]; }
-      if (Array.isArray(value)) { return value.map(String); }
-      return [JSON.stringify(value)];
-    }
-
-    function showErrors(errors) {
-      clearErrors();
-      Object.keys(errors || {}).forEach(function (name) {
-        var el = form.elements.namedItem(name === "comment" ? "comment" : "score_" + name);
-        var box = el && el.closest ? el.closest(".field") : null;
-        var p = document.createElement("p");
-        p.className = "error";
-        p.setAttribute("data-js", "1");
-        p.textContent = messages(errors[name]).join(" ");
-        if (box) {
-          box.classList.add("has-error", "js-error");
-          el.setAttribute("aria-invalid", "true");
-          el.setAttribute("data-js-invalid", "1");
-          box.appendChild(p);
-        } else if (general) {
-          general.appendChild(p);
-        }
-      });
-    }
-
-    function showReload() {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = M.reload;
-      button.addEventListener("click", function () { leaving = true; window.location.reload(); });
-      if (general) { general.appendChild(button); }
-    }
-
-    function handle(code, data) {
-      if (code === 200) {
-        lastOk = true;
-        version.value = data.version;
-        dropCopy();
-        clearErrors();
-        var chip = document.querySelector("#sheet-status .chip");
-        if (chip && data.status === "draft") { chip.className = "chip draft"; chip.textContent = M.draft; }
+    var saver = KIPP.autosave(form, {
+      url: form.getAttribute("data-api-url"),
+      method: "PUT",
+      every: SAVE_EVERY_MS,
+      key: "kipp:sheet:" + form.getAttribute("data-sheet-id"),
+      messages: M,
+      readonly: form.getAttribute("data-readonly") === "1",
+      keepServerErrors: true,
+      payload: payload,
+      fields: fieldValues,
+      fieldName: function (key) { return key === "comment" ? "comment" : "score_" + key; },
+      savedTime: function () {
         var d = new Date();
-        say(fmt(M.saved, { time: pad2(d.getHours()) + ":" + pad2(d.getMinutes()) }));
-        return;
-      }
-      lastOk = false;
-      keepCopy();
-      if (code === 422) {
-        showErrors(data.errors);
-        say(M.invalid, true);
-      } else if (code === 409 && data.code === "stale_version") {
-        stopped = true;
-        say(M.stale, true);
-        showReload();
-      } else if (code === 401) {
-        stopped = true;
-        say(M.session, true);
-      } else if (code >= 500) {
-        dirty = true;  // retry on the next tick
-        say(M.failed, true);
-      } else {
-        stopped = true;  // locked, stage closed, not found...
-        say(data.detail || M.failed, true);
-      }
-    }
-
-    function save() {
-      if (stopped || inflight || !dirty) { return inflight || Promise.resolve(); }
-      dirty = false;
-      say(M.saving);
-      inflight = fetch(url, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify(payload())
-      }).then(function (resp) {
-        return resp.json().catch(function () { return {}; }).then(function (data) {
-          handle(resp.status, data);
-        });
-      }).catch(function () {
-        dirty = true;
-        lastOk = false;
-        keepCopy();
-        say(M.offline, true);
-      }).then(function () { inflight = null; });
-      return inflight;
-    }
-
-    function flush() {
-      return (inflight || Promise.resolve()).then(function () { return dirty ? save() : null; });
-    }
-
-    function changed(event) {
-      if (event && event.target === confirmBox) { return; }
-      liveTotal();
-      if (readonly) { return; }
-      dirty = true;
-      if (!stopped) { say(M.unsaved); }
-    }
-
-    function offerRestore() {
-      var saved = null;
-      try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
-      if (!saved || !saved.fields) { return; }
-      var current = fieldValues();
-      var differs = Object.keys(saved.fields).some(function (name) {
-        return name in current && current[name] !== saved.fields[name];
-      });
-      if (!differs || readonly) { dropCopy(); return; }
-      var box = document.getElementById("autosave-restore");
-      if (!box) { return; }
-      box.className = "flash";
-      var text = document.createElement("p");
-      text.textContent = fmt(M.restore_prompt, { time: new Date(saved.at).toLocaleString() });
-      var restore = document.createElement("button");
-      restore.type = "button";
-      restore.className = "primary";
-      restore.textContent = M.restore;
-      var discard = document.createElement("button");
-      discard.type = "button";
-      discard.textContent = M.discard;
-      box.appendChild(text);
-      box.appendChild(restore);
-      box.appendChild(document.createTextNode(" "));
-      box.appendChild(discard);
-      function close() { box.textContent = ""; box.className = ""; }
-      restore.addEventListener("click", function () {
-        Object.keys(saved.fields).forEach(function (name) {
-          var el = form.elements.namedItem(name);
-          if (el && "value" in el) { el.value = saved.fields[name]; }
-        });
-        close();
-        changed();
-      });
-      discard.addEventListener("click", function () { dropCopy(); close(); });
-    }
+        return pad2(d.getHours()) + ":" + pad2(d.getMinutes());
+      },
+      onSaved: markDraft,
+      ignore: isConfirmBox
+    });
 
     /* ----------------------------------------------------------------- submit */
     if (confirmBox) {
@@ -274,42 +117,23 @@
 
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
-      leaving = true;
       if (submitter && submitter === submitButton) {
         event.preventDefault();
-        if (!window.confirm(M.confirm)) { leaving = false; return; }
+        if (!window.confirm(M.confirm)) { return; }
         if (confirmBox) { confirmBox.checked = true; }
-        flush().then(function () {
-          if (lastOk && !dirty && !stopped) {
-            form.action = submitButton.getAttribute("formaction");
-            form.submit();
-          } else {
-            leaving = false;
-            say(M.not_submitted, true);
-          }
+        saver.saveThen(function () {
+          form.action = submitButton.getAttribute("formaction");
+          form.submit();
+        }, function () {
+          saver.say(M.not_submitted, true);
         });
         return;
       }
       // "Save draft": wait for a running autosave so the POST carries its version.
-      stopped = true;  // no autosave may race the plain POST for the same version
-      if (inflight) {
-        event.preventDefault();
-        inflight.then(function () { form.submit(); });
-      }
-    });
-
-    form.addEventListener("input", changed);
-    form.addEventListener("change", changed);
-    window.setInterval(save, SAVE_EVERY_MS);
-    window.addEventListener("beforeunload", function (event) {
-      if (leaving || (!dirty && !inflight)) { return; }
-      keepCopy();
-      event.preventDefault();
-      event.returnValue = "";
+      saver.holdPlainSubmit(event);
     });
 
     liveTotal();
-    offerRestore();
   }
 
   function start() {
@@ -322,4 +146,4 @@
   } else {
     start();
   }
-})();
+})(window.KIPP);

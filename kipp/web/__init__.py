@@ -6,7 +6,10 @@ from flask import Blueprint, Flask, redirect, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from kipp import labels
 from kipp.clock import local
+from kipp.entries.forms import KIND_LABELS as ATTACHMENT_KIND_LABELS
+from kipp.entries.forms import REPLICATION_LABELS
 from kipp.permissions import (
     can_edit_entry,
     can_manage_competition,
@@ -70,6 +73,12 @@ def register_web(app: Flask) -> None:
         can_manage_competition=can_manage_competition,
         can_read_audit=can_read_audit,
         is_admin=is_admin,
+        # Display labels of stored codes, for every page (views may still pass their own).
+        AGENCY_KIND_LABELS=labels.AGENCY_KIND_LABELS,
+        ROLE_LABELS=labels.ROLE_LABELS,
+        STAGE_LABELS=labels.STAGE_LABELS,
+        ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,
+        REPLICATION_LABELS=REPLICATION_LABELS,
     )
 
     @app.after_request

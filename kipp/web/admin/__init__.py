@@ -11,46 +11,16 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import Field, FieldList, FormField
 
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.models import STAGES
+from kipp.labels import AGENCY_KIND_LABELS as KIND_LABELS
+from kipp.labels import ROLE_LABELS, STAGE_LABELS
 from kipp.permissions import is_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-STAGE_LABELS = {
-    "draft": _l("Draft"),
-    "submission": _l("Submission"),
-    "screening": _l("Screening"),
-    "evaluation": _l("Evaluation"),
-    "shortlist": _l("Shortlist"),
-    "panel": _l("Panel"),
-    "final": _l("Final"),
-    "awarded": _l("Awarded"),
-}
-assert set(STAGE_LABELS) == set(STAGES)
-
-ROLE_LABELS = {
-    "admin": _l("Secretariat (admin)"),
-    "agency": _l("Agency (Admin Lokal)"),
-    "evaluator": _l("Evaluator"),
-    "panelist": _l("Panelist"),
-    "chair": _l("Panel chair"),
-}
-
-KIND_LABELS = {
-    "kementerian": _l("Ministry"),
-    "lembaga": _l("Agency (lembaga)"),
-    "provinsi": _l("Province"),
-    "kabupaten": _l("Regency"),
-    "kota": _l("City"),
-    "bumn": _l("State-owned company"),
-    "bumd": _l("Regional company"),
-}
 
 
 def page_url(page: int) -> str:

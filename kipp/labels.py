@@ -1,0 +1,44 @@
+"""Display labels of codes that several features show: one definition each.
+
+The values are lazy strings: they are translated when rendered, in the request's language.
+Every code of the model's tuple has a label (checked at import).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from kipp.models import AGENCY_KINDS, ROLES, STAGES
+
+AGENCY_KIND_LABELS = {
+    "kementerian": _l("Ministry"),
+    "lembaga": _l("Non-ministerial agency"),
+    "provinsi": _l("Provincial government"),
+    "kabupaten": _l("Regency government"),
+    "kota": _l("City government"),
+    "bumn": _l("State-owned enterprise"),
+    "bumd": _l("Regional-owned enterprise"),
+}
+assert tuple(AGENCY_KIND_LABELS) == AGENCY_KINDS
+
+ROLE_LABELS = {
+    "admin": _l("Secretariat (admin)"),
+    "agency": _l("Agency (Admin Lokal)"),
+    "evaluator": _l("Evaluator"),
+    "panelist": _l("Panelist"),
+    "chair": _l("Panel chair"),
+}
+assert set(ROLE_LABELS) == set(ROLES)
+
+# The secretariat's and reviewers' names of the stages (agency pages use their own wording).
+STAGE_LABELS = {
+    "draft": _l("Draft"),
+    "submission": _l("Submission"),
+    "screening": _l("Screening"),
+    "evaluation": _l("Evaluation"),
+    "shortlist": _l("Shortlist"),
+    "panel": _l("Panel"),
+    "final": _l("Final"),
+    "awarded": _l("Awarded"),
+}
+assert tuple(STAGE_LABELS) == STAGES
