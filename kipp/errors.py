@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from kipp.extensions import db
+from kipp.framework_messages import field_messages, http_detail
 
 CODE_FOR_STATUS = {
     400: "validation_error",
@@ -122,12 +123,13 @@ def register_error_handlers(app: Flask) -> None:
             errors = None
             data = getattr(exc, "data", None)
             if status == 422 and data:
-                errors = _flatten_webargs(data.get("messages", {}))
-            detail = exc.description or ""
+                errors = field_messages(_flatten_webargs(data.get("messages", {})))
+            detail = http_detail(exc)
             if status == 422:
                 detail = _("The request has invalid fields; see errors.")
             return problem(status, CODE_FOR_STATUS.get(status, "error"), detail, errors)
-        return render_template("errors/error.html", status=status, detail=exc.description), status
+        detail = http_detail(exc)
+        return render_template("errors/error.html", status=status, detail=detail), status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
