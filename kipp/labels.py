@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from kipp.models import AGENCY_KINDS, ROLES, STAGES
+from kipp.models import AGENCY_KINDS, ROLES, ROUNDS, STAGES, TIERS
 
 AGENCY_KIND_LABELS = {
     "kementerian": _l("Ministry"),
@@ -42,3 +42,9 @@ STAGE_LABELS = {
     "awarded": _l("Awarded"),
 }
 assert tuple(STAGE_LABELS) == STAGES
+
+ROUND_LABELS = {"evaluation": _l("Desk evaluation"), "panel": _l("Panel round")}
+assert tuple(ROUND_LABELS) == ROUNDS
+
+TIER_LABELS = {"shortlist": _l("Shortlist"), "final": _l("Final tier")}
+assert tuple(TIER_LABELS) == TIERS

@@ -32,7 +32,6 @@ STATUS_LABELS = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
 }
-ROUND_LABELS = {"evaluation": _l("Desk evaluation"), "panel": _l("Panel round")}
 
 
 def score_field(code: str) -> str:

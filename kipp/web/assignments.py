@@ -28,6 +28,7 @@ from kipp.extensions import db
 from kipp.judging import assignments as service
 from kipp.judging import scoring
 from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
+from kipp.labels import ROUND_LABELS
 from kipp.models import ROUNDS, Assignment, Competition, Entry, User
 from kipp.models.judging import SHEET_STATUSES
 from kipp.permissions import is_admin
@@ -37,7 +38,6 @@ bp = Blueprint("assignments_web", __name__, url_prefix="/admin/assignments")
 
 PER_PAGE = 50
 SHORT_SHOWN = 20
-ROUND_LABELS = {"evaluation": _l("Desk evaluation"), "panel": _l("Panel")}
 SHEET_LABELS = {"pending": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted")}
 
 

@@ -23,13 +23,13 @@ from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.judging.forms import (
-    ROUND_LABELS,
     STATUS_LABELS,
     preview_total,
     score_field,
     score_form,
     scoring_messages,
 )
+from kipp.labels import ROUND_LABELS
 from kipp.models import Assignment, Competition, Entry
 from kipp.permissions import can_score, is_reviewer
 
