@@ -28,7 +28,7 @@ from kipp.web.admin import STAGE_LABELS, admin_required
 
 bp = Blueprint("documents_web", __name__, url_prefix="/admin/documents")
 
-KIND_LABELS = {"certificates": _l("Certificates"), "score_sheets": _l("Score sheets")}
+JOB_KIND_LABELS = {"certificates": _l("Certificates"), "score_sheets": _l("Score sheets")}
 STATUS_LABELS = {
     "queued": _l("Queued"),
     "running": _l("Running"),
@@ -41,7 +41,7 @@ JOBS_SHOWN = 20
 class DocumentJobForm(FlaskForm):
     kind = SelectField(
         _l("Documents to produce"),
-        choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+        choices=[SelectChoice(k, v) for k, v in JOB_KIND_LABELS.items()],
         validators=[DataRequired()],
     )
 
@@ -59,7 +59,7 @@ def _page(comp: Competition, form: DocumentJobForm, status: int = 200, detail: s
         form=form,
         detail=detail,
         jobs=[(job, jobs.job_errors(job)) for job in rows],
-        KIND_LABELS=KIND_LABELS,
+        JOB_KIND_LABELS=JOB_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         status_labels_json={k: str(v) for k, v in STATUS_LABELS.items()},
         STAGE_LABELS=STAGE_LABELS,
@@ -92,7 +92,7 @@ def start(competition_id: int):
     flash(
         _(
             "%(kind)s: %(n)d document(s) queued.",
-            kind=KIND_LABELS[job.kind],
+            kind=JOB_KIND_LABELS[job.kind],
             n=job.total,
         ),
         "ok",
