@@ -13,11 +13,22 @@ with a comment of about 120 words, so a sheet runs to 2–3 pages). Then, in one
   `--chunk` entry ids; each item calls the real `issue_certificate` / `render_score_sheet`
   and commits, as the Celery task does. Timed after both workers are warm.
 
-It prints docs/s for each kind and way, ms per document per core, the peak RSS of each worker
-(`ru_maxrss`), the projected time of a 1,100-certificate award run on 2 cores, and last the
-line `speedup: <x>` (certificates, app docs/s ÷ naive docs/s).
+Per kind, the two ways alternate over up to `--parts` (3) slices of the entries (app, naive,
+app, …; a slice holds whole rounds of 2 × `--chunk` ids), so a change in the machine's load
+during the run weighs on both ways alike.
+
+It prints docs/s for each kind and way, ms per document per core (wall) and CPU ms per document
+(`time.process_time`, the figure to compare on a shared machine), the peak RSS of each worker
+(`ru_maxrss`), the projected time of a 1,100-certificate award run on 2 cores, the certificate
+speedup computed from CPU time (2 × naive CPU ms ÷ app CPU ms: what 2 free cores would give),
+and last the line `speedup: <x>` (certificates, app docs/s ÷ naive docs/s, wall clock).
+
+`--profile certificates|score_sheets` instead renders that kind in this one process, warm, the
+app's way: CPU ms per document over the first half of the entries, then a cProfile of the
+second half (cumulative time; cProfile inflates Python-heavy code, so read it for shares).
 
 Usage: .venv/bin/python benchmarks/documents.py --certificates 300 --score-sheets 100
+       .venv/bin/python benchmarks/documents.py --score-sheets 60 --profile score_sheets
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 WORKERS = 2
+KINDS = ("certificates", "score_sheets")
 PROSE = (
     "inovasi layanan publik terpadu masyarakat desa digital kolaborasi dampak berkelanjutan "
     "replikasi anggaran partisipasi transparansi akuntabilitas percepatan perizinan kesehatan "
@@ -197,15 +209,16 @@ def app_way(kind: str, ids: list[int], pool, chunk: int) -> tuple[float, float, 
 
 
 # ----------------------------------------------------------------- the naive way
-def naive_way(kind: str, ids: list[int]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of the naive way in this process."""
+def naive_way(kind: str, ids: list[int], start: int = 0) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of the naive way in this process (`start`: how many
+    certificates earlier parts rendered, for their serials and awards)."""
     from kipp.documents import certificates, render, storage
     from kipp.documents.score_sheets import score_sheet_data
     from kipp.extensions import db
     from kipp.models import Certificate, Entry
 
     started, cpu = time.perf_counter(), time.process_time()
-    for n, entry_id in enumerate(ids):
+    for n, entry_id in enumerate(ids, start):
         entry = db.session.get(Entry, entry_id)
         if kind == "certificates":
             cert = Certificate(
@@ -221,7 +234,39 @@ def naive_way(kind: str, ids: list[int]) -> tuple[float, float]:
                 "score_sheet.html", d=score_sheet_data(entry), content_hash="0"
             )
         storage.store(render.naive_html_to_pdf(html))
+    db.session.rollback()  # end the read transaction: the workers write to the same database
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def profile(kind: str, ids: list[int], top: int) -> None:
+    """CPU per document of the app's way in this process, then a cProfile (see the module)."""
+    import cProfile
+    import pstats
+
+    from kipp.documents import render
+    from kipp.documents.certificates import issue_certificate
+    from kipp.documents.score_sheets import render_score_sheet
+    from kipp.extensions import db
+
+    render_one = issue_certificate if kind == "certificates" else render_score_sheet
+    render.warm_up()
+    timed, profiled = ids[: len(ids) // 2], ids[len(ids) // 2 :]
+    cpu = time.process_time()
+    for entry_id in timed:
+        render_one(entry_id)
+        db.session.commit()
+    cpu = time.process_time() - cpu
+    print(f"{kind}: {1000 * cpu / max(len(timed), 1):.1f} ms CPU per document ({len(timed)} docs)")
+    profiler = cProfile.Profile()
+    with profiler:
+        for entry_id in profiled:
+            render_one(entry_id)
+            db.session.commit()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+def add(results: dict, key: tuple[str, str], seconds: float, cpu: float) -> None:
+    results[key] = (results[key][0] + seconds, results[key][1] + cpu)
 
 
 def main() -> None:
@@ -229,7 +274,10 @@ def main() -> None:
     parser.add_argument("--certificates", type=int, default=300)
     parser.add_argument("--score-sheets", type=int, default=100)
     parser.add_argument("--chunk", type=int, default=25, help="entry ids per task (25–50)")
+    parser.add_argument("--parts", type=int, default=3, help="alternations of the two ways")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument("--profile", choices=["certificates", "score_sheets"])
+    parser.add_argument("--top", type=int, default=40, help="functions listed by --profile")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -243,36 +291,46 @@ def main() -> None:
     with app.app_context():
         upgrade()
         cert_ids, sheet_ids = seed(args.certificates, args.score_sheets)
+        if args.profile:
+            ids = cert_ids if args.profile == "certificates" else sheet_ids
+            profile(args.profile, ids, args.top)
         db.engine.dispose()  # never share connections with the forked workers
+    if args.profile:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     print(f"data: {len(cert_ids)} certificates, {len(sheet_ids)} score sheets in {tmp}")
     if not args.keep:
         print("(the temporary directory is removed at the end; --keep keeps it)")
     print(f"pdf speed: {render.pdf_speed()}; load average at the start: {os.getloadavg()[0]:.2f}")
 
-    results: dict[tuple[str, str], tuple[float, float]] = {}
+    results = {(way, kind): (0.0, 0.0) for way in ("app", "naive") for kind in KINDS}
     ctx = mp.get_context("fork")
     t0 = time.perf_counter()
     ready = ctx.Value("i", 0)
     initargs = (str(db_path), str(storage), ready)
+    rss_all: dict[int, int] = {}
     with ctx.Pool(WORKERS, initializer=worker_init, initargs=initargs) as pool:
         while ready.value < WORKERS:  # time only warm workers, as in a running Celery worker
             time.sleep(0.05)
         print(f"app: {ready.value} workers warm in {time.perf_counter() - t0:.2f} s")
-        rss_all: dict[int, int] = {}
-        for kind, ids in (("score_sheets", sheet_ids), ("certificates", cert_ids)):
-            seconds, cpu, rss = app_way(kind, ids, pool, args.chunk)
-            results[("app", kind)] = (seconds, cpu)
-            for pid, kb in rss.items():
-                rss_all[pid] = max(rss_all.get(pid, 0), kb)
-    with app.app_context():
-        render.warm_up()  # the naive way pays per document, not for this
-        results[("naive", "score_sheets")] = naive_way("score_sheets", sheet_ids)
-        results[("naive", "certificates")] = naive_way("certificates", cert_ids)
+        with app.app_context():
+            render.warm_up()  # the naive way pays per document, not for this
+            for kind, ids in (("score_sheets", sheet_ids), ("certificates", cert_ids)):
+                # Parts of whole rounds of chunks, so both workers stay busy to the end.
+                step = WORKERS * args.chunk
+                size = -(-len(ids) // max(args.parts, 1) // step) * step
+                for start in range(0, len(ids), size):
+                    part = ids[start : start + size]
+                    seconds, cpu, rss = app_way(kind, part, pool, args.chunk)
+                    add(results, ("app", kind), seconds, cpu)
+                    for pid, kb in rss.items():
+                        rss_all[pid] = max(rss_all.get(pid, 0), kb)
+                    add(results, ("naive", kind), *naive_way(kind, part, start))
 
     counts = {"certificates": len(cert_ids), "score_sheets": len(sheet_ids)}
     print(f"load average at the end: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     for way, cores in (("naive", 1), ("app", WORKERS)):
-        for kind in ("certificates", "score_sheets"):
+        for kind in KINDS:
             wall, cpu = results[(way, kind)]
             n = max(counts[kind], 1)
             print(
@@ -286,6 +344,8 @@ def main() -> None:
     cert_rate = counts["certificates"] / results[("app", "certificates")][0]
     print(f"projected award run: 1100 certificates in {1100 / cert_rate:.1f} s on {WORKERS} cores")
     naive_rate = counts["certificates"] / results[("naive", "certificates")][0]
+    app_cpu, naive_cpu = results[("app", "certificates")][1], results[("naive", "certificates")][1]
+    print(f"speedup from CPU time: {WORKERS * naive_cpu / max(app_cpu, 1e-9):.2f}")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"speedup: {cert_rate / naive_rate:.2f}")

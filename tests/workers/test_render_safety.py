@@ -165,3 +165,31 @@ def test_rendering_is_byte_identical_across_processes():
     ).stdout
     assert out == hashlib.sha256(here).hexdigest()
     assert b"CreationDate" not in here and b"ModDate" not in here
+
+
+def test_a_refused_render_turns_the_garbage_collector_back_on():
+    """Rendering pauses the cyclic collector; a render that fails must not leave it off."""
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(render.RefusedURL):
+        render.html_to_pdf('<html><body><img src="file:///etc/passwd"></body></html>')
+    assert gc.isenabled()
+    render.html_to_pdf("<html><body><p>x</p></body></html>")
+    assert gc.isenabled()
+
+
+def test_warm_up_compiles_the_pdf_templates_once(app, monkeypatch):
+    loaded: list[str] = []
+    real = app.jinja_env.get_template
+
+    def watch(name, *a, **k):
+        loaded.append(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(app.jinja_env, "get_template", watch)
+    monkeypatch.setitem(render._state, "warm", None)  # as in a fresh process
+    with app.app_context():
+        render.warm_up()
+        render.warm_up()
+    assert sorted(loaded) == sorted(f"pdf/{name}" for name in render.PDF_TEMPLATES)
