@@ -43,6 +43,9 @@ STAGE_LABELS = {
 }
 assert tuple(STAGE_LABELS) == STAGES
 
+# The agencies' wording of two stages; the others as above.
+AGENCY_STAGE_LABELS = {**STAGE_LABELS, "draft": _l("Preparation"), "awarded": _l("Awards")}
+
 ROUND_LABELS = {"evaluation": _l("Desk evaluation"), "panel": _l("Panel round")}
 assert tuple(ROUND_LABELS) == ROUNDS
 

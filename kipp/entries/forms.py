@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
+from kipp.labels import AGENCY_STAGE_LABELS
 from kipp.models import ATTACHMENT_KINDS, Competition, Entry
 
 ANSWER_PREFIX = "ans_"
@@ -38,16 +39,7 @@ STATUS_LABELS = {
     "eligible": _l("Eligible"),
     "ineligible": _l("Ineligible"),
 }
-STAGE_LABELS = {
-    "draft": _l("Preparation"),
-    "submission": _l("Submission"),
-    "screening": _l("Screening"),
-    "evaluation": _l("Evaluation"),
-    "shortlist": _l("Shortlist"),
-    "panel": _l("Panel"),
-    "final": _l("Final"),
-    "awarded": _l("Awards"),
-}
+STAGE_LABELS = AGENCY_STAGE_LABELS
 # The fields sent to the service as they are (None when left empty, except text bodies).
 PLAIN_FIELDS = ("title", "group", "summary")
 OPTIONAL_FIELDS = ("category", "video_url", "replicates", "replication_type")
