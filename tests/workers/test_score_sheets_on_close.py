@@ -13,7 +13,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from kipp.documents import jobs, on_close, render, storage
+from kipp.documents import jobs, on_close, storage
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.models import Assignment, AuditEvent, Competition, DocumentJob, RenderedDocument
@@ -31,6 +31,7 @@ from tests.workers.job_fixtures import (
     run_task,
 )
 from tests.workers.test_document_jobs_api import broker_messages
+from tests.workers.test_render_score_sheets import count_renders
 from tests.workers.test_render_world import flat, pdf_text
 from tests.workers.test_worker_real import (  # noqa: F401  (start_workers is a fixture)
     BROKERS,
@@ -102,19 +103,6 @@ def sheet_doc(entry_id: int) -> RenderedDocument | None:
 
 def sheet_text(entry_id: int) -> str:
     return flat(pdf_text(storage.read(sheet_doc(entry_id).stored_name)))
-
-
-def count_renders(monkeypatch) -> list[str]:
-    """The templates rendered to PDF from now on, in order."""
-    calls: list[str] = []
-    original = render.render_pdf
-
-    def counting(template, **context):
-        calls.append(template)
-        return original(template, **context)
-
-    monkeypatch.setattr(render, "render_pdf", counting)
-    return calls
 
 
 def to_panel(api_client, w, entries) -> None:
