@@ -50,7 +50,10 @@ def register_extensions(app: Flask) -> None:
     forms_i18n.install()
 
     from kipp import models  # noqa: F401  (register tables)
+    from kipp.documents import on_close
     from kipp.judging import guards  # noqa: F401  (register the judging stage guards)
+
+    on_close.register()  # leaving a judging round renders its score sheets
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,7 +10,6 @@ from kipp.api.auth import caller, require_role, visible_or_404
 from kipp.api.schemas import CompetitionIn, CompetitionPatch, PageArgs, StageIn
 from kipp.audit import chain
 from kipp.competitions import services, stages
-from kipp.documents import on_close
 from kipp.extensions import db
 from kipp.models import AuditEvent, Competition
 from kipp.permissions import can_read_audit, can_read_competition
@@ -83,8 +82,7 @@ def move(data, competition_id):
     comp = get_competition(competition_id)
     actor = require_role("admin")
     stages.move_stage(actor, comp, data["to"], data["force"], data.get("reason"))
-    db.session.commit()
-    on_close.send_created_jobs()  # a closed round's score sheets; never raises
+    db.session.commit()  # a closed round's score sheets go to the workers after it
     return out.competition(comp)
 
 

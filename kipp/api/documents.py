@@ -7,7 +7,6 @@ reconciler sends its items later.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -17,7 +16,6 @@ from kipp.api.competitions import get_competition
 from kipp.api.schemas import In
 from kipp.api.serializers import iso
 from kipp.documents import jobs
-from kipp.documents.celery_app_factory import send_render_chunks
 from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentJob
@@ -52,16 +50,6 @@ def job_json(job: DocumentJob, tz: str = "Asia/Jakarta", *, full: bool = False) 
     return body
 
 
-def enqueue(job: DocumentJob) -> None:
-    """Send the job's queued items to the workers (after the commit). A broker failure is
-    logged, not raised: the items stay queued and the reconciler sends them later."""
-    ids = jobs.queued_item_ids(job)
-    try:
-        send_render_chunks(job.id, ids)
-    except Exception as exc:
-        current_app.logger.warning("document job %s not sent yet: %s", job.id, exc)
-
-
 @blp.post("/competitions/<int:competition_id>/document-jobs")
 @blp.arguments(DocumentJobIn)
 @blp.response(
@@ -77,8 +65,7 @@ def create(data, competition_id):
     if not can_manage_competition(user, comp):
         raise Forbidden(_("Your role does not allow this action."))
     job = jobs.create_job(user, comp, data["kind"])
-    db.session.commit()
-    enqueue(job)
+    db.session.commit()  # the items go to the workers after this commit (kipp.dispatch)
     return job_json(job, comp.timezone)
 
 

@@ -7,9 +7,10 @@ what blocks the move:
   reason (see `kipp.judging`);
 - leaving `shortlist`/`final` before that tier's selection is finalised.
 
-Leaving `evaluation` or `panel` closes that judging round: in the same transaction the
-round's score-sheet job is created (`kipp.documents.on_close.round_closed`; rows only, no
-broker). The caller commits, then calls `kipp.documents.on_close.send_created_jobs()`.
+Leaving a stage runs the hooks registered with `on_leave` at app setup, in the move's
+transaction (e.g. `kipp.documents.on_close`: leaving `evaluation` or `panel` closes that
+judging round and creates its score-sheet job). Hooks write rows only; whatever they hand to
+the workers is sent after the commit by `kipp.dispatch`, so callers just commit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kipp.audit.chain import record
-from kipp.documents.on_close import round_closed
 from kipp.errors import InvalidStage, ValidationFailed
 from kipp.extensions import db
 from kipp.models import STAGES, Competition, Entry, User
@@ -28,6 +28,17 @@ from kipp.models import STAGES, Competition, Entry, User
 # Each guard returns a reason the competition may not leave its stage, or None.
 Guard = Callable[[Competition, bool], str | None]
 GUARDS: dict[str, list[Guard]] = {stage: [] for stage in STAGES}
+# Each leave hook gets (actor, competition, stage left) after a move and may return a notice
+# for the person who moved it (e.g. "Score sheets: 12 document(s) queued.").
+LeaveHook = Callable[[User | None, Competition, str], str | None]
+LEAVE_HOOKS: list[LeaveHook] = []
+
+
+def on_leave(hook: LeaveHook) -> LeaveHook:
+    """Register `hook` to run after every stage move (once, however often the app is built)."""
+    if hook not in LEAVE_HOOKS:
+        LEAVE_HOOKS.append(hook)
+    return hook
 
 
 def guard(stage: str):
@@ -64,8 +75,9 @@ def blockers(comp: Competition, force: bool = False) -> list[str]:
 
 def move_stage(
     actor: User, comp: Competition, to: str, force: bool = False, reason: str | None = None
-) -> Competition:
-    """Move `comp` one stage forward (see the module docstring); audited, flushed."""
+) -> list[str]:
+    """Move `comp` one stage forward (see the module docstring); audited, flushed. Returns the
+    leave hooks' notices for the person who moved it."""
     if to not in STAGES:
         raise ValidationFailed(_("Unknown stage."), errors={"to": [_("Unknown stage.")]})
     if to != next_stage(comp.stage):
@@ -95,5 +107,4 @@ def move_stage(
         before={"stage": before},
         after={"stage": to, "force": force, "reason": reason},
     )
-    round_closed(actor, comp, before)
-    return comp
+    return [notice for hook in LEAVE_HOOKS if (notice := hook(actor, comp, before))]

@@ -34,6 +34,8 @@ from sqlalchemy import case, func, select, update
 
 from kipp.audit.chain import record
 from kipp.clock import now
+from kipp.dispatch import after_commit
+from kipp.documents.celery_app_factory import send_render_chunks
 from kipp.errors import Forbidden, InvalidStage, ValidationFailed
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentItem, DocumentJob, User
@@ -78,7 +80,7 @@ def subjects_for(competition: Competition, kind: str) -> list[int]:
 def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
     """A queued job with one queued item per document; audited. Admin only (Forbidden);
     certificates only in stage `awarded` (InvalidStage). A job without items is done at once.
-    The caller commits, then sends the items (`send_render_chunks`)."""
+    The items are sent to the workers after the caller commits (see `add_job`)."""
     if not is_admin(actor):
         raise Forbidden(_("Only the secretariat starts document jobs."))
     if kind not in JOB_KINDS:
@@ -104,7 +106,8 @@ def add_job(
 
     Kind-neutral and unchecked: callers decide who may create it and which entries are
     subjects (`create_job` for the secretariat's requests, `kipp.documents.on_close` when a
-    round closes). Flushes; the caller commits, then sends the items."""
+    round closes). Flushes; the caller commits, and the items are sent to the workers after
+    that commit (`kipp.dispatch`; a broker failure leaves them to the reconciler)."""
     if kind not in JOB_KINDS:
         raise ValueError(f"unknown document kind: {kind!r}")
     subjects = sorted(set(subject_ids))
@@ -135,7 +138,19 @@ def add_job(
         competition_id=competition.id,
         after={"kind": kind, "total": job.total} | (audit or {}),
     )
+    if job.items:
+        app = current_app._get_current_object()
+        after_commit(db.session, send_items, job.id, [i.id for i in job.items], app)
     return job
+
+
+def send_items(job_id: int, item_ids: list[int], app) -> None:
+    """Send items to the workers (after the commit that created them). A broker failure is
+    logged, never raised: the items stay queued and the reconciler sends them later."""
+    try:
+        send_render_chunks(job_id, item_ids, app)
+    except Exception as exc:
+        app.logger.warning("document job %s not sent yet: %s", job_id, exc)
 
 
 def queued_item_ids(job: DocumentJob) -> list[int]:

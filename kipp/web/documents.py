@@ -19,7 +19,6 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from kipp.api.documents import enqueue
 from kipp.documents import jobs
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -87,8 +86,7 @@ def start(competition_id: int):
         db.session.rollback()
         form.kind.errors = [exc.detail]
         return _page(comp, form, exc.status, exc.detail)
-    db.session.commit()
-    enqueue(job)
+    db.session.commit()  # the items go to the workers after this commit (kipp.dispatch)
     flash(
         _(
             "%(kind)s: %(n)d document(s) queued.",

@@ -13,7 +13,8 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from kipp.documents import jobs, on_close, storage
+from kipp import dispatch
+from kipp.documents import jobs, storage
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.models import Assignment, AuditEvent, Competition, DocumentJob, RenderedDocument
@@ -172,7 +173,7 @@ def test_moves_that_close_no_round_or_find_no_sheet_create_no_job(app, make, api
     finalised_shortlist(w.comp, w.entries, w.admin)
     move(admin, w.comp, "panel")  # not a round's close
     assert jobs_of(w.comp) == []
-    assert db.session.info.get(on_close.UNSENT) is None  # nothing left waiting
+    assert dispatch.pending(db.session) == []  # nothing left waiting
 
 
 # ----------------------------------------------------------------- rendering
@@ -287,7 +288,7 @@ def broker_down(monkeypatch) -> None:
     def refuse(*_args, **_kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(on_close, "send_render_chunks", refuse)
+    monkeypatch.setattr(jobs, "send_render_chunks", refuse)
 
 
 def test_a_publish_failure_keeps_the_move_and_the_queued_items(app, make, api, monkeypatch, caplog):

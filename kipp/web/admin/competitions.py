@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 
 from kipp.competitions import services, stages
 from kipp.competitions.forms import CompetitionForm, StageForm
-from kipp.documents import on_close
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.models import STAGES, Competition, Entry
@@ -152,7 +151,7 @@ def competition_stage(competition_id: int):
     status = 422
     if form.validate_on_submit():
         try:
-            stages.move_stage(
+            notices = stages.move_stage(
                 current_user._get_current_object(),
                 comp,
                 form.to.data,
@@ -167,10 +166,7 @@ def competition_stage(competition_id: int):
                 _("The competition moved to stage %(stage)s.", stage=STAGE_LABELS[comp.stage]),
                 "ok",
             )
-            for job in on_close.send_created_jobs():  # a closed round's score sheets
-                flash(
-                    _("%(kind)s: %(n)d document(s) queued.", kind=_("Score sheets"), n=job.total),
-                    "ok",
-                )
+            for notice in notices:  # e.g. a closed round's score sheets, queued
+                flash(notice, "ok")
             return redirect(url_for("admin.competition", competition_id=comp.id))
     return _render_control(comp, form, status)
