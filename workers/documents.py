@@ -35,15 +35,11 @@ from kipp.documents.celery_app_factory import (
     send_render_chunks,
     sqla_engine_url,
 )
+from kipp.documents.kinds import KINDS
 from kipp.extensions import db
 from kipp.models import DocumentJob
 
 log = logging.getLogger(__name__)
-
-RENDERERS = {
-    "certificates": ("kipp.documents.certificates", "issue_certificate"),
-    "score_sheets": ("kipp.documents.score_sheets", "render_score_sheet"),
-}
 
 
 def renderer_for(kind: str) -> Callable[[int], object]:
@@ -58,8 +54,7 @@ def renderer_for(kind: str) -> Callable[[int], object]:
             raise RuntimeError("KIPP_TEST_DOCUMENT_RENDERER must name a function under tests.")
         module, name = override.split(":")
         return partial(getattr(import_module(module), name), kind)
-    module, name = RENDERERS[kind]
-    return getattr(import_module(module), name)
+    return KINDS[kind].render_function()
 
 
 def warm_renderer() -> str | None:

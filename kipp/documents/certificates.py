@@ -125,6 +125,11 @@ def certificate_subjects(competition_id: int) -> list[tuple[int, str]]:
     return [(entry_id, best[entry_id][0]) for entry_id in sorted(best)]
 
 
+def certificate_entry_ids(competition_id: int) -> list[int]:
+    """The entries a certificate job renders: those of `certificate_subjects`."""
+    return [entry_id for entry_id, _award in certificate_subjects(competition_id)]
+
+
 def award_labels(award: str, size: int, year: int) -> tuple[str, str]:
     """("Top 45 Inovasi Pelayanan Publik 2026", "Top 45 Public Service Innovations 2026")."""
     return (

@@ -36,6 +36,7 @@ from kipp.audit.chain import record
 from kipp.clock import now
 from kipp.dispatch import after_commit
 from kipp.documents.celery_app_factory import send_render_chunks
+from kipp.documents.kinds import KINDS
 from kipp.errors import Forbidden, InvalidStage, ValidationFailed
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentItem, DocumentJob, User
@@ -64,17 +65,8 @@ def patience() -> timedelta:
 
 # ----------------------------------------------------------------- creating
 def subjects_for(competition: Competition, kind: str) -> list[int]:
-    """Entry ids to render: certificates for the awarded entries, score sheets for entries
-    with at least one submitted sheet (rules owned by the rendering modules)."""
-    if kind == "certificates":
-        from kipp.documents.certificates import certificate_subjects
-
-        ids = [entry_id for entry_id, _award in certificate_subjects(competition.id)]
-    else:
-        from kipp.documents.score_sheets import score_sheet_subjects
-
-        ids = list(score_sheet_subjects(competition.id))
-    return sorted(set(ids))
+    """Entry ids to render, ascending: the kind's own rule (`kipp.documents.kinds`)."""
+    return KINDS[kind].subject_ids(competition.id)
 
 
 def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
@@ -87,8 +79,9 @@ def create_job(actor: User, competition: Competition, kind: str) -> DocumentJob:
         raise ValidationFailed(
             _("Unknown document kind."), errors={"kind": [_("Choose a document kind.")]}
         )
-    if kind == "certificates" and competition.stage != "awarded":
-        raise InvalidStage(_("Certificates are issued once the competition is awarded."))
+    doc_kind = KINDS[kind]
+    if doc_kind.stage and competition.stage != doc_kind.stage:
+        raise InvalidStage(str(doc_kind.stage_refusal))
     return add_job(actor, competition, kind, subjects_for(competition, kind))
 
 

@@ -34,6 +34,8 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
+from kipp.documents.kinds import KINDS
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 SCHEME = "kipp-static:"
@@ -134,7 +136,8 @@ _WARM_UP_HTML = (
     '<p class="title">Piagam</p><table class="matrix"><tr><td>1.00</td></tr></table>'
     '<svg viewBox="0 0 2 2" class="qr"><path stroke="#000" d="M0 0.5h1"/></svg></body></html>'
 )
-PDF_TEMPLATES = ("certificate.html", "score_sheet.html", "selection_recap.html")
+# Every document kind's template (kipp.documents.kinds) and the selection recap, drawn on request.
+PDF_TEMPLATES = (*(kind.template for kind in KINDS.values()), "selection_recap.html")
 
 
 def warm_up() -> str:

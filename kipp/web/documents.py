@@ -19,7 +19,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from kipp.documents import jobs
+from kipp.documents import jobs, kinds
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.models import Competition, DocumentJob
@@ -27,7 +27,7 @@ from kipp.web.admin import STAGE_LABELS, admin_required
 
 bp = Blueprint("documents_web", __name__, url_prefix="/admin/documents")
 
-JOB_KIND_LABELS = {"certificates": _l("Certificates"), "score_sheets": _l("Score sheets")}
+JOB_KIND_LABELS = kinds.LABELS
 STATUS_LABELS = {
     "queued": _l("Queued"),
     "running": _l("Running"),
