@@ -18,7 +18,7 @@ from kipp.clock import as_utc
 from kipp.competitions.defaults import DEFAULT_GROUPS, PANEL_CRITERIA
 from kipp.errors import InvalidStage, StaleVersion, ValidationFailed
 from kipp.extensions import db
-from kipp.models import Competition, CompetitionGroup, Criterion, User
+from kipp.models import Competition, CompetitionGroup, Criterion, Stage, User
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -174,7 +174,7 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
     check_version(comp, data.get("version"))
     errors: dict = {}
     if ("criteria" in data or "panel_criteria" in data or "groups" in data) and (
-        comp.stage != "draft"
+        comp.stage != Stage.DRAFT
     ):
         raise InvalidStage(
             _("Criteria and groups can only change while the competition is a draft.")

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from kipp.audit.chain import record
 from kipp.errors import InvalidStage, ValidationFailed
 from kipp.extensions import db
-from kipp.models import STAGES, Competition, Entry, User
+from kipp.models import STAGES, Competition, Entry, Stage, User
 
 # Each guard returns a reason the competition may not leave its stage, or None.
 Guard = Callable[[Competition, bool], str | None]
@@ -61,9 +61,8 @@ def _all_screened(comp: Competition, force: bool) -> str | None:
     return None
 
 
-def next_stage(stage: str) -> str | None:
-    i = STAGES.index(stage)
-    return STAGES[i + 1] if i + 1 < len(STAGES) else None
+def next_stage(stage: str) -> Stage | None:
+    return Stage(stage).next
 
 
 def blockers(comp: Competition, force: bool = False) -> list[str]:

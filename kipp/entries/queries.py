@@ -21,7 +21,7 @@ from kipp.clock import local, now
 from kipp.entries.rules import word_count, years_before
 from kipp.entries.services import blockers, closing_day
 from kipp.extensions import db
-from kipp.models import Competition, Entry
+from kipp.models import Competition, Entry, Stage
 from kipp.screening.reasons import label
 
 
@@ -97,7 +97,7 @@ def when(value: datetime, comp: Competition) -> str:
 
 
 def can_create(comp: Competition, at: datetime | None = None) -> bool:
-    return comp.stage == "submission" and (at or now()) <= comp.submission_closes_at
+    return comp.stage == Stage.SUBMISSION and (at or now()) <= comp.submission_closes_at
 
 
 def submit_block(
@@ -107,7 +107,7 @@ def submit_block(
     comp, at = entry.competition, at or now()
     if entry.status != "draft":
         return _("Already submitted.")
-    if comp.stage != "submission":
+    if comp.stage != Stage.SUBMISSION:
         return _("Submission is not open in the current stage.")
     if at > comp.submission_closes_at:
         return _("The submission deadline has passed.")
@@ -184,7 +184,7 @@ def dashboard(agency_id: int, at: datetime | None = None) -> list[Panel]:
     at = at or now()
     comps = db.session.scalars(
         select(Competition)
-        .where(Competition.stage != "draft")
+        .where(Competition.stage != Stage.DRAFT)
         .options(selectinload(Competition.groups), selectinload(Competition.criteria))
         .order_by(
             Competition.year.desc(), Competition.submission_closes_at.desc(), Competition.id.desc()
@@ -207,7 +207,7 @@ def dashboard(agency_id: int, at: datetime | None = None) -> list[Panel]:
         quotas = group_quotas(comp, usage)
         rows = [entry_row(e, quotas, at) for e in entries if e.competition_id == comp.id]
         panels.append(Panel(comp, countdown(comp, at), can_create(comp, at), quotas, rows))
-    focus = next((p for p in panels if p.competition.stage == "submission"), None)
+    focus = next((p for p in panels if p.competition.stage == Stage.SUBMISSION), None)
     if focus is not None:
         focus.focus = True
         panels.remove(focus)

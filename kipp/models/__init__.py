@@ -2,7 +2,14 @@
 
 from kipp.models.agencies import AGENCY_KINDS, Agency
 from kipp.models.audit import AuditEvent, AuditHead
-from kipp.models.competitions import ROUNDS, STAGES, Competition, CompetitionGroup, Criterion
+from kipp.models.competitions import (
+    ROUNDS,
+    STAGES,
+    Competition,
+    CompetitionGroup,
+    Criterion,
+    Stage,
+)
 from kipp.models.documents import (
     JOB_KINDS,
     Certificate,
@@ -23,6 +30,7 @@ __all__ = [
     "ROLES",
     "ROUNDS",
     "STAGES",
+    "Stage",
     "TIERS",
     "Agency",
     "Assignment",

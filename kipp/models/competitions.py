@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,17 +12,40 @@ from kipp.clock import now
 from kipp.extensions import db
 from kipp.models.types import UTCDateTime
 
-STAGES = (
-    "draft",
-    "submission",
-    "screening",
-    "evaluation",
-    "shortlist",
-    "panel",
-    "final",
-    "awarded",
-)
-ROUNDS = ("evaluation", "panel")
+
+class Stage(StrEnum):
+    """The stages of a competition year, in order. A member equals its code (a `str`), so the
+    column keeps plain strings and old comparisons keep working; ask the questions instead:
+    `Stage(code).reached(Stage.PANEL)`, `.next`, `.is_round`."""
+
+    DRAFT = "draft"
+    SUBMISSION = "submission"
+    SCREENING = "screening"
+    EVALUATION = "evaluation"
+    SHORTLIST = "shortlist"
+    PANEL = "panel"
+    FINAL = "final"
+    AWARDED = "awarded"
+
+    def reached(self, other: str) -> bool:
+        """True when this stage is `other` or comes after it."""
+        return _ORDER[self] >= _ORDER[Stage(other)]
+
+    @property
+    def next(self) -> Stage | None:
+        """The stage after this one (None after the last)."""
+        i = _ORDER[self] + 1
+        return STAGES[i] if i < len(STAGES) else None
+
+    @property
+    def is_round(self) -> bool:
+        """True for the judging rounds (a stage whose reviewers score sheets)."""
+        return self in ROUNDS
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+_ORDER = {stage: i for i, stage in enumerate(STAGES)}
+ROUNDS = (Stage.EVALUATION, Stage.PANEL)
 
 
 class Competition(db.Model):
@@ -55,6 +79,14 @@ class Competition(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    def reached(self, stage: str) -> bool:
+        """True when the competition is in `stage` or has passed it."""
+        return Stage(self.stage).reached(stage)
+
+    def round_open(self, round_: str) -> bool:
+        """True while `round_` (a judging round, or a selection's tier) is the current stage."""
+        return self.stage == round_
 
     def round_criteria(self, round_: str) -> list[Criterion]:
         return [c for c in self.criteria if c.round == round_]

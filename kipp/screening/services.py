@@ -13,14 +13,14 @@ from kipp.audit.chain import record
 from kipp.clock import now
 from kipp.errors import Forbidden, InvalidStage, ValidationFailed
 from kipp.extensions import db
-from kipp.models import Entry, User
+from kipp.models import Entry, Stage, User
 from kipp.screening.reasons import REASONS
 
 SCREENABLE = ("submitted", "eligible", "ineligible")
 
 
 def _check(entry: Entry, decision: str, reason_codes: list[str]) -> None:
-    if entry.competition.stage != "screening":
+    if entry.competition.stage != Stage.SCREENING:
         raise InvalidStage(_("Screening is only possible in the screening stage."))
     if entry.status not in SCREENABLE:
         raise Forbidden(_("Only submitted entries can be screened."))

@@ -37,7 +37,7 @@ from kipp.entries.forms import (
 from kipp.entries.rules import word_count
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.models import Attachment, Competition, Entry
+from kipp.models import Attachment, Competition, Entry, Stage
 from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
@@ -76,7 +76,7 @@ def own_attachment(attachment_id: int) -> Attachment:
 
 def launched_competition(competition_id: int) -> Competition:
     comp = db.session.get(Competition, competition_id)
-    if comp is None or comp.stage == "draft":
+    if comp is None or comp.stage == Stage.DRAFT:
         abort(404)
     return comp
 

@@ -29,7 +29,7 @@ from kipp.judging import assignments as service
 from kipp.judging import scoring
 from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
 from kipp.labels import ROUND_LABELS
-from kipp.models import ROUNDS, Assignment, Competition, Entry, User
+from kipp.models import ROUNDS, Assignment, Competition, Entry, Stage, User
 from kipp.models.judging import SHEET_STATUSES
 from kipp.permissions import is_admin
 from kipp.web.admin import ROLE_LABELS, STAGE_LABELS, show_error
@@ -87,7 +87,7 @@ def _round(comp: Competition) -> str:
     asked = request.args.get("round")
     if asked in ROUNDS:
         return asked
-    return "panel" if comp.stage in ("panel", "final", "awarded") else "evaluation"
+    return Stage.PANEL if comp.reached(Stage.PANEL) else Stage.EVALUATION
 
 
 def _filters() -> dict:
@@ -154,7 +154,7 @@ def _render(comp: Competition, round_: str, status: int = 200, **forms):
         "assignments/index.html",
         comp=comp,
         round_=round_,
-        open_=comp.stage == round_,
+        open_=comp.round_open(round_),
         entries_total=len(agency_of),
         short=[(short_entries.get(e), e, n, t) for e, n, t in short[:SHORT_SHOWN]],
         short_count=len(short),

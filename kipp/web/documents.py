@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired
 from kipp.documents import jobs, kinds
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.models import Competition, DocumentJob
+from kipp.models import Competition, DocumentJob, Stage
 from kipp.web.admin import STAGE_LABELS, admin_required
 
 bp = Blueprint("documents_web", __name__, url_prefix="/admin/documents")
@@ -69,7 +69,7 @@ def _page(comp: Competition, form: DocumentJobForm, status: int = 200, detail: s
 @admin_required
 def index(competition_id: int):
     comp = db.get_or_404(Competition, competition_id)
-    kind = "certificates" if comp.stage == "awarded" else "score_sheets"
+    kind = "certificates" if comp.stage == Stage.AWARDED else "score_sheets"
     return _page(comp, DocumentJobForm(formdata=None, data={"kind": kind}))
 
 

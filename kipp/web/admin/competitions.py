@@ -19,7 +19,7 @@ from kipp.competitions import services, stages
 from kipp.competitions.forms import CompetitionForm, StageForm
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.models import STAGES, Competition, Entry
+from kipp.models import STAGES, Competition, Entry, Stage
 from kipp.models.entries import ENTRY_STATUSES
 from kipp.web.admin import STAGE_LABELS, admin_required, bp, show_error
 
@@ -76,7 +76,7 @@ def competition_edit(competition_id: int):
     posted = request.method == "POST"
     form = CompetitionForm(data=None if posted else CompetitionForm.from_competition(comp))
     form.allow_timezone(comp.timezone)
-    editable = comp.stage == "draft"
+    editable = comp.stage == Stage.DRAFT
     status = 200
     if form.validate_on_submit():
         try:
