@@ -1,7 +1,9 @@
 """Configuration read from the environment.
 
-`create_app()` picks a class by `KIPP_ENV` (development, production, testing). Production has
-no insecure defaults: it refuses to start without `SECRET_KEY`.
+`create_app()` picks a class by `KIPP_ENV`. Only an explicit `KIPP_ENV=development` (or
+`testing`) gets the development defaults (a published `SECRET_KEY` and certificate key, the
+demo loader); unset or any other value means production, which refuses to start without
+`SECRET_KEY` and `KIPP_CERTIFICATE_KEY` (API contract v1.1 § Running, continued).
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("KIPP_INSTANCE_DIR", BASE_DIR / "instance"))
+
+# Known to everybody: good for a laptop demo and the tests, never for a server.
+DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_CERTIFICATE_KEY = "dev-only-certificate-key"
 
 
 def _database_url() -> str:
@@ -24,7 +30,11 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # SECRET_KEY and KIPP_CERTIFICATE_KEY (which signs certificate check strings, apart from
+    # SECRET_KEY so that rotating the session key never invalidates a printed certificate) are
+    # read when the app is built: see `keys()`.
+    # Whether development conveniences (published keys, `flask seed-demo`) are allowed.
+    KIPP_DEV_DEFAULTS = False
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     KIPP_STORAGE_DIR = os.environ.get("KIPP_STORAGE_DIR", str(INSTANCE_DIR / "storage"))
@@ -36,6 +46,10 @@ class Config:
     KIPP_MAX_UPLOAD_BYTES = int(os.environ.get("KIPP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
     MAX_CONTENT_LENGTH = KIPP_MAX_UPLOAD_BYTES + 64 * 1024
     KIPP_TOKEN_HOURS = 12
+    # Browser sessions (kipp.auth.sessions): end after this long without a request, and in any
+    # case this long after the login.
+    KIPP_SESSION_IDLE_MINUTES = int(os.environ.get("KIPP_SESSION_IDLE_MINUTES", "120"))
+    KIPP_SESSION_MAX_HOURS = int(os.environ.get("KIPP_SESSION_MAX_HOURS", "12"))
     # Number of trusted reverse proxies in front of the app (0: use the socket address).
     KIPP_PROXY_HOPS = int(os.environ.get("KIPP_PROXY_HOPS", "0"))
     BABEL_DEFAULT_LOCALE = "id"
@@ -45,33 +59,68 @@ class Config:
     WTF_I18N_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Strict-Transport-Security (kipp.security_headers): production only, where TLS ends at
+    # the proxy in front; the app itself never redirects to https.
+    KIPP_HSTS = False
     # OpenAPI document served by flask-smorest.
     API_TITLE = "KIPP API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Bearer tokens from POST /api/v1/auth/tokens; kipp.api.OpenApiPlugin marks public operations.
+    API_SPEC_OPTIONS = {
+        "info": {"description": "Errors are application/problem+json (see the contract)."},
+        "servers": [{"url": "/"}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }
     JSON_SORT_KEYS = False
+
+    @classmethod
+    def keys(cls) -> dict:
+        """The secret keys, read from the environment when the app is built."""
+        return {k: os.environ.get(k) or None for k in ("SECRET_KEY", "KIPP_CERTIFICATE_KEY")}
+
+    @classmethod
+    def check(cls, config) -> None:
+        """Refuse to start with a configuration that is unsafe for this environment."""
+        missing = [k for k in ("SECRET_KEY", "KIPP_CERTIFICATE_KEY") if not config.get(k)]
+        if missing:
+            raise RuntimeError(
+                f"{' and '.join(missing)} must be set: KIPP is running in production mode "
+                "(KIPP_ENV is not 'development'). Set them, or set KIPP_ENV=development for a "
+                "local demo with published keys."
+            )
 
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    KIPP_DEV_DEFAULTS = True
+
+    @classmethod
+    def keys(cls) -> dict:
+        keys = super().keys()
+        return {
+            "SECRET_KEY": keys["SECRET_KEY"] or DEV_SECRET_KEY,
+            "KIPP_CERTIFICATE_KEY": keys["KIPP_CERTIFICATE_KEY"] or DEV_CERTIFICATE_KEY,
+        }
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    KIPP_DEV_DEFAULTS = True
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+    @classmethod
+    def keys(cls) -> dict:
+        return {"SECRET_KEY": "testing-secret", "KIPP_CERTIFICATE_KEY": DEV_CERTIFICATE_KEY}
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
-
-    @classmethod
-    def check(cls) -> None:
-        if not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production (KIPP_ENV=production).")
+    KIPP_HSTS = True
 
 
 CONFIGS = {
@@ -79,3 +128,9 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The configuration class for `name` (normally $KIPP_ENV): anything other than an explicit
+    'development' or 'testing' — unset, empty, misspelt — is production."""
+    return CONFIGS.get((name or "").strip().lower(), ProductionConfig)

@@ -7,17 +7,23 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+from config import INSTANCE_DIR, config_for
+from kipp.security_headers import register_security_headers
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    """Build the app. `config_name` defaults to $KIPP_ENV (development)."""
+    """Build the app. `config_name` defaults to $KIPP_ENV; only an explicit `development` or
+    `testing` selects development defaults, anything else (unset included) is production.
+
+    Raises RuntimeError when a key the chosen configuration needs is missing (production
+    without SECRET_KEY or KIPP_CERTIFICATE_KEY), before anything else is set up.
+    """
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
-    config = CONFIGS[config_name or os.environ.get("KIPP_ENV", "development")]
-    if config is ProductionConfig:
-        ProductionConfig.check()
+    config = config_for(config_name or os.environ.get("KIPP_ENV"))
     app.config.from_object(config)
+    app.config.update(config.keys())
     app.config.update(overrides)
+    config.check(app.config)
     Path(app.config["KIPP_STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["KIPP_PROXY_HOPS"]:
         # Behind N trusted proxies the client address (used by login throttling) comes from
@@ -30,6 +36,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    register_security_headers(app)  # CSP, nosniff, framing, referrer; HSTS in production
     return app
 
 
@@ -58,11 +65,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from kipp.api import register_api
+    from kipp.converters import register_converters
     from kipp.errors import register_error_handlers
     from kipp.health import bp as health
+    from kipp.request_guard import register_request_guard
     from kipp.web import register_web
 
+    register_converters(app)
     register_error_handlers(app)
+    register_request_guard(app)
     register_api(app)
     app.register_blueprint(health)
     register_web(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -42,8 +42,17 @@ def register(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Load the demo competition (idempotent) and print the demo logins."""
+        """Load the demo competition (idempotent) and print the demo logins.
+
+        Refused (exit status 1, nothing written) unless KIPP_ENV=development: the demo
+        accounts share a published password."""
         from kipp.demo import seed
+
+        if not current_app.config.get("KIPP_DEV_DEFAULTS"):
+            raise click.ClickException(
+                "seed-demo only runs with KIPP_ENV=development: it creates accounts whose "
+                "password is published. Use create-user for real accounts."
+            )
 
         created = seed()
         db.session.commit()

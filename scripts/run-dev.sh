@@ -6,6 +6,10 @@
 # broker in instance/), so nothing else needs to run.
 set -u
 
+# Development defaults (published keys) only because this script says so explicitly; without
+# KIPP_ENV=development the app runs as production and wants SECRET_KEY and KIPP_CERTIFICATE_KEY.
+KIPP_ENV=${KIPP_ENV:-development}
+export KIPP_ENV
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}

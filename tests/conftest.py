@@ -27,6 +27,27 @@ passwords._DUMMY = passwords._hasher.hash("not-a-real-password")
 PASSWORD = "correct-horse-battery"
 PG_URL = os.environ.get("DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The fixtures call create_app("testing"); whatever builds an app from the environment instead
+# gets the test configuration explicitly too (an unset KIPP_ENV means production).
+os.environ["KIPP_ENV"] = "testing"
+
+
+# With CI=true a skip fails the test unless its reason is listed here. The SQLite pass skips
+# the PostgreSQL-only race tests (the PostgreSQL pass runs them); nothing else may skip.
+ALLOWED_CI_SKIPS = () if PG_URL else ("needs PostgreSQL",)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not (IN_CI and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    if not any(allowed in reason for allowed in ALLOWED_CI_SKIPS):
+        report.outcome = "failed"
+        report.longrepr = f"unexpected skip with CI=true: {reason}"
 
 
 def _normalise(url: str) -> str:

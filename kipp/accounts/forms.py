@@ -19,9 +19,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from kipp.limits import INT32_MAX, INT32_MIN, PASSWORD_MAX
 from kipp.models import AGENCY_KINDS, ROLES
 
 
@@ -54,7 +55,9 @@ class UserCreateForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r) for r in ROLES])
     agency_id = SelectField(_l("Agency"), coerce=optional_int, choices=[])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
 
 
 class UserEditForm(FlaskForm):
@@ -63,9 +66,12 @@ class UserEditForm(FlaskForm):
     agency_id = SelectField(_l("Agency"), coerce=optional_int, choices=[])
     active = BooleanField(_l("Active (may log in)"))
     password = PasswordField(
-        _l("New password (leave empty to keep the current one)"), validators=[Optional()]
+        _l("New password (leave empty to keep the current one)"),
+        validators=[Optional(), Length(max=PASSWORD_MAX)],
     )
-    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[DataRequired(), NumberRange(INT32_MIN, INT32_MAX)]
+    )
 
     def changes(self) -> dict:
         """The fields to hand to `update_user`; the password only when one was typed."""

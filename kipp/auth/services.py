@@ -2,7 +2,8 @@
 
 Guarantees: tokens are random 256-bit values stored only as SHA-256; a token dies when it
 expires, is revoked, when its user's password changes (auth epoch) or the user is disabled.
-Failed credentials are recorded for throttling and committed even though the request fails.
+Every login attempt is recorded for throttling and committed before the password is checked,
+so failures stay recorded even though the request fails (`kipp.auth.throttle`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy import func, select
 
 from kipp.audit.chain import record
 from kipp.auth import throttle
-from kipp.auth.passwords import hash_password, password_problem, verify_password
+from kipp.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from kipp.auth.sessions import revoke_other_sessions
 from kipp.clock import now
 from kipp.errors import RateLimited, Unauthenticated, ValidationFailed
 from kipp.extensions import db
@@ -29,20 +31,30 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
-    """Return the active user with these credentials or raise.
+    """Return the active user with these credentials or raise (see `kipp.auth.throttle`).
 
-    Raises RateLimited (before checking the password) while throttled, Unauthenticated on bad
-    credentials (after recording and committing the failure).
+    The attempt is recorded and committed before anything else. Raises RateLimited without
+    checking the password while the account is locked; Unauthenticated on bad credentials,
+    or RateLimited instead when this address has used up its failures. A correct password is
+    refused only by its account's lock. On success the attempt record is deleted in the
+    caller's transaction (flushed here, committed with the session or token it issues), and
+    a hash made with older parameters is replaced by one with today's in the same transaction.
     """
-    if throttle.is_throttled(email, ip):
+    attempt = throttle.begin_attempt(email, ip)
+    if throttle.account_refused(email, attempt):
+        throttle.forget_attempt(attempt)
+        db.session.commit()
         raise RateLimited(_("Too many failed attempts. Try again in 15 minutes."))
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
-        throttle.record_failure(email, ip)
-        db.session.commit()
-        raise Unauthenticated(_("Wrong e-mail or password."))
-    return user
+    if ok and user is not None and user.active:
+        throttle.forget_attempt(attempt)
+        if needs_rehash(user.password_hash):  # older hashing parameters: upgrade in place
+            user.password_hash = hash_password(password)
+        return user
+    if throttle.address_exhausted(ip, attempt):
+        raise RateLimited(_("Too many failed attempts. Try again in 15 minutes."))
+    raise Unauthenticated(_("Wrong e-mail or password."))
 
 
 def _digest(token: str) -> str:
@@ -81,11 +93,16 @@ def revoke_token(user: User, row: ApiToken) -> None:
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
-    """Change the password; every session and token of the user dies (epoch bump)."""
-    problem = password_problem(password)
+    """Change the password after checking the policy (ValidationFailed, nothing changed).
+
+    Every token and every other browser session of the user dies (epoch bump, session rows
+    revoked); the browser session making the change, if it is the user's own, stays.
+    """
+    problem = password_problem(password, email=user.email, name=user.name)
     if problem:
         raise ValidationFailed(problem, errors={"password": [problem]})
     user.password_hash = hash_password(password)
     user.auth_epoch += 1
     record(actor, "user.password", f"user:{user.id}")
     db.session.flush()
+    revoke_other_sessions(user)

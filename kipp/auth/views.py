@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from kipp.auth.forms import LoginForm, PasswordForm
 from kipp.auth.passwords import verify_password
 from kipp.auth.services import authenticate, set_password
+from kipp.auth.sessions import end_current_session, start_session
 from kipp.errors import RateLimited, Unauthenticated, ValidationFailed
 from kipp.extensions import db
 
@@ -43,7 +44,8 @@ def login():
             session.clear()  # a fresh session on login: no fixation
             if lang:
                 session["lang"] = lang
-            login_user(user)
+            start_session(user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     elif form.is_submitted():
         status = 422
@@ -52,6 +54,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:  # loads the session record this request came with
+        end_current_session()
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -73,8 +78,7 @@ def password():
                 form.password.errors.append(exc.detail)
                 status = 422
             else:
-                db.session.commit()
-                login_user(current_user)  # re-issue the session under the new epoch
+                db.session.commit()  # this browser's session stays; every other one ended
                 flash(_("Your password was changed. Other sessions were logged out."), "ok")
                 return redirect(url_for("web.home"))
     elif form.is_submitted():

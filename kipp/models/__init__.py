@@ -19,6 +19,7 @@ from kipp.models.documents import (
 )
 from kipp.models.entries import ATTACHMENT_KINDS, REPLICATION_TYPES, Attachment, Entry
 from kipp.models.judging import TIERS, Assignment, ScoreValue, Selection, SelectionEntry
+from kipp.models.sessions import UserSession
 from kipp.models.users import REVIEWER_ROLES, ROLES, ApiToken, Conflict, LoginFailure, User
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "Selection",
     "SelectionEntry",
     "User",
+    "UserSession",
 ]

@@ -44,9 +44,24 @@ class User(UserMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # Not a column: the key of the browser session (kipp.auth.sessions) this object was loaded
+    # for or has just logged in with. Flask-Login keeps it in the signed cookie as the user id.
+    session_key = None
+
     def get_id(self) -> str:
-        # The epoch in the session id invalidates old sessions after a password change.
-        return f"{self.id}:{self.auth_epoch}"
+        """Flask-Login's id: the server-side session key, never the bare user id, so that
+        ending that session on the server ends the cookie too."""
+        if not self.session_key:
+            raise RuntimeError("log users in with kipp.auth.sessions.start_session()")
+        return self.session_key
+
+    def __eq__(self, other) -> bool:
+        # UserMixin compares get_id(), which is per session here; the account is what counts.
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self) -> bool:  # Flask-Login

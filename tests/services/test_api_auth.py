@@ -235,10 +235,14 @@ def test_one_address_gets_at_most_fifty_failures(client, make):
     for n in range(50):
         resp = login(client, f"guess{n}@example.id", "wrong-password-1", ip="10.6.6.6")
         assert_problem(resp, 401, "unauthenticated")
-    assert_problem(login(client, user.email, ip="10.6.6.6"), 429, "rate_limited")
+    # Further failures from that address are refused, whichever account they try...
     assert_problem(login(client, "guess99@example.id", "x", ip="10.6.6.6"), 429, "rate_limited")
+    resp = login(client, user.email, "wrong-password-1", ip="10.6.6.6")
+    assert_problem(resp, 429, "rate_limited")
     assert count(ApiToken) == 0
-    # Another address is unaffected, and so is the account itself.
+    # ...but a correct password is not: the address limit alone never locks anyone out.
+    assert login(client, user.email, ip="10.6.6.6").status_code == 201
+    # Another address is unaffected.
     assert login(client, user.email, ip="10.7.7.7").status_code == 201
 
 
@@ -248,9 +252,11 @@ def test_address_limit_resets_after_fifteen_minutes(client, make):
     with time_machine.travel(start, tick=False):
         for n in range(50):
             login(client, f"guess{n}@example.id", "wrong-password-1", ip="10.6.6.6")
-        assert_problem(login(client, user.email, ip="10.6.6.6"), 429, "rate_limited")
+        resp = login(client, user.email, "wrong-password-1", ip="10.6.6.6")
+        assert_problem(resp, 429, "rate_limited")
     with time_machine.travel(start + timedelta(minutes=15, seconds=1), tick=False):
-        assert login(client, user.email, ip="10.6.6.6").status_code == 201
+        resp = login(client, user.email, "wrong-password-1", ip="10.6.6.6")
+        assert_problem(resp, 401, "unauthenticated")
 
 
 # ------------------------------------------------------------ session + CSRF

@@ -181,3 +181,27 @@ def test_routes_are_in_the_openapi_document(issued, api):
         "/api/v1/selections/{selection_id}/recap",
     ):
         assert path in paths, path
+
+
+# Printed certificates carry these codes for good: a change of the check formula (key use,
+# domain separation, bits taken, alphabet) would invalidate every one of them, so the pairs are
+# pinned here, computed once with a fixed certificate key.
+PINNED_KEY = "kipp-pinned-certificate-key"
+PINNED = {
+    "KIPP-2026-000123": "KIPP-2026-000123-YZD10562",
+    "KIPP-2026-000001": "KIPP-2026-000001-XTBE7Y92",
+    "KIPP-2023-1234567": "KIPP-2023-1234567-T3SQF8YK",
+}
+
+
+@pytest.mark.parametrize("serial", sorted(PINNED))
+def test_pinned_serial_gives_the_same_public_code(app, serial):
+    app.config["KIPP_CERTIFICATE_KEY"] = PINNED_KEY
+    assert certificates.public_code(serial) == PINNED[serial]
+    assert certificates.parse_code(PINNED[serial]) == serial
+    # Rotating the session key leaves printed codes valid...
+    app.config["SECRET_KEY"] = "a-freshly-rotated-session-key"
+    assert certificates.public_code(serial) == PINNED[serial]
+    # ...while another certificate key would not know them.
+    app.config["KIPP_CERTIFICATE_KEY"] = "another-certificate-key"
+    assert certificates.parse_code(PINNED[serial]) is None
