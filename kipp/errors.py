@@ -3,15 +3,38 @@
 Under /api/v1 every 4xx/5xx is `application/problem+json` with a machine `code` from the
 contract; elsewhere an HTML error page. Any error rolls the session back, so a rejected request
 changes nothing.
+
+Database errors that are not bugs get their own answer, wherever they surface (a service's
+flush or the view's commit):
+
+- two writers under one version (`StaleDataError` from a `version_id_col`), a deadlock or a
+  serialization failure → 409 `stale_version`: the loser reloads and tries again;
+- a unique key taken by a concurrent writer (`IntegrityError`, unique violation) → 409 `conflict`;
+- the database unreachable (connection refused, dropped or invalidated) → 503
+  `service_unavailable` with `Retry-After`; the pool reconnects by itself once it is back;
+- a value the database refuses (`DataError`, e.g. out of range) → 422 `validation_error`: the
+  request schemas bound values first, this is the net under them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from kipp.extensions import db
@@ -28,7 +51,10 @@ CODE_FOR_STATUS = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    503: "service_unavailable",
 }
+
+RETRY_AFTER_SECONDS = 10
 
 
 class DomainError(Exception):
@@ -131,10 +157,120 @@ def register_error_handlers(app: Flask) -> None:
         detail = http_detail(exc)
         return render_template("errors/error.html", status=status, detail=detail), status
 
+    register_database_error_handlers(app)
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        db.session.rollback()
+        _rollback()
         app.logger.exception("unhandled error")
         if is_api_request():
             return problem(500, "internal_error", _("Internal error."))
         return render_template("errors/error.html", status=500, detail=_("Internal error.")), 500
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """PostgreSQL's unique_violation (23505) or SQLite's "UNIQUE constraint failed"."""
+    return _sqlstate(exc) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def is_lost_race(exc: DBAPIError) -> bool:
+    """A deadlock or serialization failure (SQLSTATE class 40): retrying may succeed."""
+    return _sqlstate(exc).startswith("40")
+
+
+# SQLite reports programming errors ("no such table") as OperationalError too: only these
+# mean its file cannot be used right now.
+_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked", "disk I/O error")
+
+
+def is_disconnect(exc: DBAPIError) -> bool:
+    """The database could not be reached, dropped the connection or cannot work right now
+    (PostgreSQL's OperationalError classes: connection, shutdown, resources, timeouts), as
+    opposed to a statement it rejected."""
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError) or is_lost_race(exc) or is_too_large(exc):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return any(text in str(exc.orig) for text in _SQLITE_UNAVAILABLE)
+    return True
+
+
+def is_too_large(exc: DBAPIError) -> bool:
+    """PostgreSQL's program_limit_exceeded class (54), e.g. a value too long for an index."""
+    return _sqlstate(exc).startswith("54")
+
+
+def _rollback() -> None:
+    """Roll back even when the connection is gone: the pool discards it and reconnects later."""
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection may refuse even the rollback
+        db.session.remove()
+
+
+def _answer(status: int, code: str, detail: str, errors: dict | None = None):
+    if is_api_request():
+        return problem(status, code, detail, errors)
+    return render_template("errors/error.html", status=status, detail=detail), status
+
+
+def _offline_locale() -> str:
+    """The request's language without the database (the usual selector reads the user)."""
+    supported = current_app.config["KIPP_LOCALES"]
+    for chosen in (request.args.get("lang"), session.get("lang")):
+        if chosen in supported:
+            return chosen
+    best = request.accept_languages.best_match(supported)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _unavailable():
+    with force_locale(_offline_locale()):
+        detail = _("The database cannot be reached right now. Try again in a moment.")
+        if is_api_request():
+            resp = problem(503, "service_unavailable", detail)
+        else:
+            # A page of its own (the usual layout reads the logged-in user), and no user to
+            # load: Flask-Login's template context would call the user loader otherwise.
+            if "_login_user" not in g:
+                g._login_user = current_app.login_manager.anonymous_user()
+            resp = make_response(render_template("errors/unavailable.html", detail=detail), 503)
+    resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return resp
+
+
+def register_database_error_handlers(app: Flask) -> None:
+    """The answers the module docstring lists for database errors."""
+
+    def stale() -> tuple:
+        detail = _("Someone else changed this meanwhile. Reload it and try again.")
+        return _answer(409, "stale_version", detail)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(exc: StaleDataError):
+        _rollback()
+        return stale()
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        _rollback()
+        if isinstance(exc, IntegrityError) and is_unique_violation(exc):
+            detail = _("Someone else saved the same thing at the same moment. Reload and check.")
+            return _answer(409, "conflict", detail)
+        if is_lost_race(exc):
+            return stale()
+        if is_disconnect(exc):
+            app.logger.warning("database unavailable: %s", exc.__class__.__name__)
+            return _unavailable()
+        if isinstance(exc, DataError) or is_too_large(exc):
+            app.logger.warning("value refused by the database", exc_info=exc)
+            detail = _("A value is out of range or not in the expected form.")
+            return _answer(422, "validation_error", detail)
+        app.logger.exception("unhandled database error")
+        return _answer(500, "internal_error", _("Internal error."))

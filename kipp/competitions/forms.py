@@ -33,6 +33,15 @@ from wtforms.widgets import HiddenInput
 
 from kipp.clock import local
 from kipp.competitions.defaults import DEFAULT_GROUPS, EVALUATION_CRITERIA_2023, PANEL_CRITERIA
+from kipp.limits import (
+    INT32_MAX,
+    INT32_MIN,
+    PER_ENTRY_MAX,
+    SIZE_MAX,
+    WEIGHT_MAX,
+    WORD_LIMIT_MAX,
+    YEARS_MAX,
+)
 from kipp.models import Competition
 
 TIMEZONES = [
@@ -43,6 +52,9 @@ TIMEZONES = [
 # Seconds first: deadlines are enforced to the second, and the input shows them with step=1.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 GROUP_CODES = ("umum", "replikasi")
+# Upper bounds only: the services say what a too small value means.
+_SIZE = NumberRange(max=SIZE_MAX)
+_YEARS = NumberRange(max=YEARS_MAX)
 
 
 class CriterionRow(Form):
@@ -50,8 +62,10 @@ class CriterionRow(Form):
 
     code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    weight = IntegerField(_l("Weight"), validators=[Optional()])
-    word_limit = IntegerField(_l("Word limit"), validators=[Optional()])
+    weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(max=WEIGHT_MAX)])
+    word_limit = IntegerField(
+        _l("Word limit"), validators=[Optional(), NumberRange(max=WORD_LIMIT_MAX)]
+    )
     guidance = StringField(_l("Guidance"), validators=[Optional(), Length(max=1000)])
 
     def is_blank(self) -> bool:
@@ -81,22 +95,28 @@ class CompetitionForm(FlaskForm):
     submission_closes_at = DateTimeLocalField(
         _l("Submission closes"), format=DATETIME_FORMATS, validators=[InputRequired()]
     )
-    umum_quota = IntegerField(_l("Umum: entries per agency"), validators=[InputRequired()])
+    umum_quota = IntegerField(_l("Umum: entries per agency"), validators=[InputRequired(), _SIZE])
     umum_min_years = IntegerField(
-        _l("Umum: minimum years of implementation"), validators=[InputRequired()]
+        _l("Umum: minimum years of implementation"), validators=[InputRequired(), _YEARS]
     )
     replikasi_quota = IntegerField(
-        _l("Replikasi: entries per agency"), validators=[InputRequired()]
+        _l("Replikasi: entries per agency"), validators=[InputRequired(), _SIZE]
     )
     replikasi_min_years = IntegerField(
-        _l("Replikasi: minimum years of implementation"), validators=[InputRequired()]
+        _l("Replikasi: minimum years of implementation"), validators=[InputRequired(), _YEARS]
     )
-    shortlist_size = IntegerField(_l("Shortlist size (Top 99)"), validators=[InputRequired()])
-    final_size = IntegerField(_l("Final tier size (Top 45)"), validators=[InputRequired()])
-    evaluators_per_entry = IntegerField(_l("Evaluators per entry"), validators=[InputRequired()])
+    shortlist_size = IntegerField(
+        _l("Shortlist size (Top 99)"), validators=[InputRequired(), _SIZE]
+    )
+    final_size = IntegerField(_l("Final tier size (Top 45)"), validators=[InputRequired(), _SIZE])
+    evaluators_per_entry = IntegerField(
+        _l("Evaluators per entry"), validators=[InputRequired(), NumberRange(max=PER_ENTRY_MAX)]
+    )
     criteria = FieldList(FormField(CriterionRow), min_entries=0)
     panel_criteria = FieldList(FormField(CriterionRow), min_entries=0)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(INT32_MIN, INT32_MAX)]
+    )
 
     @staticmethod
     def initial() -> dict:

@@ -18,10 +18,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from kipp.labels import AGENCY_STAGE_LABELS
+from kipp.limits import ANSWER_MAX, INT32_MAX, INT32_MIN, SUMMARY_MAX, TITLE_MAX, URL_MAX
 from kipp.models import ATTACHMENT_KINDS, Competition, Entry
 
 ANSWER_PREFIX = "ans_"
@@ -57,14 +58,14 @@ def field_for_error(key: str) -> str:
 
 
 class EntryForm(FlaskForm):
-    title = StringField(_l("Title of the innovation"), validators=[Length(max=300)])
+    title = StringField(_l("Title of the innovation"), validators=[Length(max=TITLE_MAX)])
     group = SelectField(_l("Group"), choices=[])
     category = StringField(_l("Category"), validators=[Optional(), Length(max=100)])
-    summary = TextAreaField(_l("Summary"))
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=SUMMARY_MAX)])
     started_on = DateField(_l("Implementation started on"), validators=[Optional()])
-    video_url = URLField(_l("Video link (at most 5 minutes)"), validators=[Length(max=500)])
+    video_url = URLField(_l("Video link (at most 5 minutes)"), validators=[Length(max=URL_MAX)])
     replicates = StringField(
-        _l("Innovation replicated (title or reference)"), validators=[Length(max=500)]
+        _l("Innovation replicated (title or reference)"), validators=[Length(max=URL_MAX)]
     )
     replication_type = SelectField(
         _l("Kind of replication"),
@@ -72,7 +73,9 @@ class EntryForm(FlaskForm):
         + [SelectChoice(k, text) for k, text in REPLICATION_LABELS.items()],
         validate_choice=True,
     )
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(INT32_MIN, INT32_MAX)]
+    )
 
     criteria_codes: tuple[str, ...] = ()
 
@@ -108,7 +111,10 @@ def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) 
     Pass `formdata=None` to show the saved entry even while handling a POST of another form.
     """
     criteria = comp.round_criteria("evaluation")
-    attrs = {answer_field(c.code): TextAreaField(c.name, validators=[Optional()]) for c in criteria}
+    attrs = {
+        answer_field(c.code): TextAreaField(c.name, validators=[Optional(), Length(max=ANSWER_MAX)])
+        for c in criteria
+    }
     attrs["criteria_codes"] = tuple(c.code for c in criteria)
     form_class = type("CompetitionEntryForm", (EntryForm,), attrs)
     data = {}

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from kipp.judging import scoring
 from kipp.judging.totals import InvalidValue, sheet_total, validate_value
+from kipp.limits import INT32_MAX, INT32_MIN
 from kipp.models import Assignment
 
 SCORE_PREFIX = "score_"
@@ -50,8 +51,13 @@ def normalise_comment(raw: str | None) -> str:
 
 
 class ScoreSheetForm(FlaskForm):
-    comment = TextAreaField(_l("Comment for the secretariat and the panel"))
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    comment = TextAreaField(
+        _l("Comment for the secretariat and the panel"),
+        validators=[Length(max=scoring.COMMENT_MAX)],
+    )
+    version = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(INT32_MIN, INT32_MAX)]
+    )
     confirm = BooleanField(_l("I have checked my scores"))
 
     criteria_codes: tuple[str, ...] = ()

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SearchField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kipp.labels import AGENCY_KIND_LABELS as KIND_LABELS
+from kipp.limits import INT32_MAX
 from kipp.models import AGENCY_KINDS
 from kipp.screening.queries import DEFAULT_STATUS, QueueFilter
 from kipp.screening.reasons import REASONS, label
@@ -26,6 +28,12 @@ STATUS_LABELS = {
     "ineligible": _l("Ineligible"),
     "all": _l("All"),
 }
+
+
+def _ids_in_range(form, field) -> None:
+    """Entry ids are PostgreSQL integers: a larger number names no entry."""
+    if any(not 1 <= value <= INT32_MAX for value in field.data or ()):
+        raise ValidationError(_("Unknown entry."))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -95,4 +103,6 @@ class DecisionForm(FlaskForm):
 class BulkForm(DecisionForm):
     """The decision comes from the button pressed (name="decision", value pass or fail)."""
 
-    entry_ids = SelectMultipleField(_l("Selected entries"), coerce=int, validate_choice=False)
+    entry_ids = SelectMultipleField(
+        _l("Selected entries"), coerce=int, validate_choice=False, validators=[_ids_in_range]
+    )

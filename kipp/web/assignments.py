@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -29,6 +29,7 @@ from kipp.judging import assignments as service
 from kipp.judging import scoring
 from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
 from kipp.labels import ROUND_LABELS
+from kipp.limits import INT32_MAX, PAGE_MAX, PER_ENTRY_MAX, SIZE_MAX
 from kipp.models import ROUNDS, Assignment, Competition, Entry, Stage, User
 from kipp.models.judging import SHEET_STATUSES
 from kipp.permissions import is_admin
@@ -42,8 +43,13 @@ SHEET_LABELS = {"pending": _l("Not started"), "draft": _l("Draft"), "submitted":
 
 
 class AutoAssignForm(FlaskForm):
-    per_entry = IntegerField(_l("Reviewers per entry"), validators=[Optional()])
-    max_load = IntegerField(_l("Maximum entries per reviewer (optional)"), validators=[Optional()])
+    per_entry = IntegerField(
+        _l("Reviewers per entry"), validators=[Optional(), NumberRange(max=PER_ENTRY_MAX)]
+    )
+    max_load = IntegerField(
+        _l("Maximum entries per reviewer (optional)"),
+        validators=[Optional(), NumberRange(max=SIZE_MAX)],
+    )
 
 
 class ManualForm(FlaskForm):
@@ -93,12 +99,12 @@ def _round(comp: Competition) -> str:
 def _filters() -> dict:
     """The list's filter and page from the query string; unknown values are dropped."""
     out: dict = {}
-    if (uid := request.args.get("user_id", type=int)) is not None:
+    if (uid := request.args.get("user_id", type=int)) is not None and 0 <= uid <= INT32_MAX:
         out["user_id"] = uid
     if (status := request.args.get("status")) in SHEET_STATUSES:
         out["status"] = status
     if (page := request.args.get("page", 1, type=int) or 1) > 1:
-        out["page"] = page
+        out["page"] = min(page, PAGE_MAX)
     return out
 
 
@@ -115,7 +121,9 @@ def _action(endpoint: str, comp: Competition, round_: str, **ids) -> str:
 
 def _get(model, value):
     """The row whose id was chosen in a select, or None (the service says what is missing)."""
-    return db.session.get(model, int(value)) if str(value or "").isdigit() else None
+    text = str(value or "")
+    ok = len(text) <= 10 and text.isascii() and text.isdigit() and int(text) <= INT32_MAX
+    return db.session.get(model, int(text)) if ok else None
 
 
 def _actor() -> User:

@@ -18,6 +18,7 @@ from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.labels import AGENCY_KIND_LABELS as KIND_LABELS
 from kipp.labels import ROLE_LABELS, STAGE_LABELS
+from kipp.limits import PAGE_MAX
 from kipp.permissions import is_admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -73,7 +74,7 @@ def show_error(form, exc: DomainError) -> int:
 
 def page_arg(request) -> int:
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(max(1, int(request.args.get("page", 1))), PAGE_MAX)
     except ValueError:
         return 1
 
