@@ -6,7 +6,7 @@ not revealed). `can_*` write predicates decide between allowed and 403 for reada
 
 from __future__ import annotations
 
-from kipp.models import Competition, Entry, User
+from kipp.models import STAGES, Competition, Entry, User
 
 
 def is_admin(user: User | None) -> bool:
@@ -22,8 +22,9 @@ def can_manage_competition(user: User | None, competition: Competition | None = 
 
 
 def can_read_entry(user: User | None, entry: Entry) -> bool:
-    """Admin; the owning agency; a reviewer assigned to the entry (never a conflicted one, as
-    assignments never pair them); the chair and panelists for entries in a selection."""
+    """Admin; the owning agency; a reviewer assigned to the entry; the chair and panelists for
+    entries in a selection. Never a reviewer who conflicts with the entry, even one assigned
+    before the conflict was declared."""
     if not (user and user.is_authenticated):
         return False
     if user.role == "admin":
@@ -60,17 +61,52 @@ def is_reviewer(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role in ("evaluator", "panelist", "chair"))
 
 
+def conflicted_agencies(user: User | None) -> frozenset[int]:
+    """Agencies whose entries `user` must not see as a reviewer or ranking reader: for the
+    reviewer roles their home agency and their declared conflicts; nothing for anyone else."""
+    if not is_reviewer(user):
+        return frozenset()
+    from kipp.accounts.services import conflicted_agency_ids
+
+    return frozenset(conflicted_agency_ids(user))
+
+
+def conflicts_with(user: User | None, entry: Entry) -> bool:
+    """A reviewer conflicts with an entry of their home agency or of an agency they declared a
+    conflict with, whenever the conflict was declared."""
+    return entry.agency_id in conflicted_agencies(user)
+
+
 def can_score(user: User | None, assignment) -> bool:
-    """Only the assigned reviewer writes a sheet; others must not learn it exists (404)."""
-    return bool(user and user.is_authenticated and assignment.user_id == user.id)
+    """Only the assigned reviewer writes a sheet; others must not learn it exists (404).
+
+    A reviewer who conflicts with the entry (declared after the assignment: the sheet is then
+    deleted or marked `conflicted`) is an other too."""
+    return bool(
+        user
+        and user.is_authenticated
+        and assignment.user_id == user.id
+        and not assignment.conflicted
+        and not conflicts_with(user, assignment.entry)
+    )
 
 
 def can_read_sheet(user: User | None, assignment) -> bool:
     return can_score(user, assignment) or is_admin(user)
 
 
-def can_view_ranking(user: User | None, competition: Competition | None = None) -> bool:
-    return bool(user and user.is_authenticated and user.role in ("admin", "chair", "panelist"))
+def can_view_ranking(
+    user: User | None, competition: Competition | None = None, round_: str | None = None
+) -> bool:
+    """Admins and the chair read every ranking at any stage. Panelists read a round's ranking
+    only once the competition has left that round's stage (a stage later than the round's);
+    without a competition and round this answers whether the role reads rankings at all.
+    What a reader sees leaves out the entries they conflict with (`conflicted_agencies`)."""
+    if not (user and user.is_authenticated and user.role in ("admin", "chair", "panelist")):
+        return False
+    if user.role != "panelist" or competition is None or round_ is None:
+        return True
+    return STAGES.index(competition.stage) > STAGES.index(round_)
 
 
 def can_select(user: User | None, competition: Competition | None = None) -> bool:

@@ -94,7 +94,7 @@ def create_user(
     if not name:
         errors["name"] = [_("Enter the person's name.")]
     _check_role_agency(role, agency_id, errors)
-    problem = password_problem(password)
+    problem = password_problem(password, email=email, name=name)
     if problem:
         errors["password"] = [problem]
     if errors:
@@ -131,8 +131,12 @@ def update_user(actor: User, user: User, changes: dict) -> User:
         errors["name"] = [_("Enter the person's name.")]
     if actor.id == user.id and (changes.get("active") is False or role != "admin"):
         errors["role"] = [_("You cannot disable or demote your own account.")]
-    if "password" in changes and password_problem(changes["password"]):
-        errors["password"] = [password_problem(changes["password"])]
+    if "password" in changes:
+        problem = password_problem(
+            changes["password"], email=user.email, name=str(changes.get("name") or user.name)
+        )
+        if problem:
+            errors["password"] = [problem]
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     if "name" in changes:
@@ -154,6 +158,15 @@ def update_user(actor: User, user: User, changes: dict) -> User:
 
 
 def add_conflict(actor: User, user: User, agency_id: int | None, reason: str) -> Conflict:
+    """Declare that `user` conflicts with the agency; `DuplicateValue` if already declared.
+
+    Declared after assignment, it withdraws the reviewer from the agency's entries
+    (`kipp.judging.conflicts.withdraw_conflicted`): unsubmitted assignments are deleted,
+    submitted ones are marked `conflicted`. Their ids are on the returned conflict as
+    `removed_assignments` / `conflicted_assignments` and in the `conflict.declare` event.
+    """
+    from kipp.judging.conflicts import withdraw_conflicted
+
     reason = (reason or "").strip()
     errors: dict = {}
     if agency_id is None or db.session.get(Agency, agency_id) is None:
@@ -167,14 +180,23 @@ def add_conflict(actor: User, user: User, agency_id: int | None, reason: str) ->
     )
     if existing:
         raise DuplicateValue(_("This conflict is already declared."))
-    conflict = Conflict(user_id=user.id, agency_id=agency_id, reason=reason)
+    # Through the relationship, so `user.conflicts` (already loaded or not) includes it.
+    conflict = Conflict(user=user, agency_id=agency_id, reason=reason)
     db.session.add(conflict)
     db.session.flush()
+    withdrawn = withdraw_conflicted(actor, user, agency_id)
+    conflict.removed_assignments = withdrawn.removed
+    conflict.conflicted_assignments = withdrawn.conflicted
     record(
         actor,
         "conflict.declare",
         f"user:{user.id}",
-        after={"agency_id": agency_id, "reason": reason},
+        after={
+            "agency_id": agency_id,
+            "reason": reason,
+            "removed_assignments": withdrawn.removed,
+            "conflicted_assignments": withdrawn.conflicted,
+        },
     )
     return conflict
 

@@ -237,9 +237,11 @@ def auto_assign(
     """Complete the round's assignments; return {"created", "per_reviewer", ...}.
 
     Pool: active reviewers of the round's roles. Entries: those of the round. Existing pairs
-    are kept and count toward coverage and load. `per_entry` defaults to the competition's
-    `evaluators_per_entry` (evaluation) or, in the panel round, to every pool member: each
-    entry then gets every panelist and the chair who is free of conflicts.
+    are kept and count toward coverage and load, except sheets marked `conflicted`, whose
+    entries get another reviewer (their reviewer, conflicted, is never chosen again).
+    `per_entry` defaults to the competition's `evaluators_per_entry` (evaluation) or, in the
+    panel round, to every pool member: each entry then gets every panelist and the chair who
+    is free of conflicts.
 
     `max_load` defaults to no cap (the number of entries). The solver returns the most
     balanced assignment (decreasingly minimal loads: the smallest possible maximum, which is
@@ -271,7 +273,9 @@ def auto_assign(
         (e, r)
         for e, r in db.session.execute(
             select(Assignment.entry_id, Assignment.user_id).where(
-                Assignment.competition_id == comp.id, Assignment.round == round_
+                Assignment.competition_id == comp.id,
+                Assignment.round == round_,
+                Assignment.conflicted.is_(False),  # a conflicted sheet needs a replacement
             )
         )
     ]

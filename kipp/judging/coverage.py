@@ -2,10 +2,11 @@
 entries named in a problem, and the paged list of a round's assignments.
 
 Guarantees
-- `short_of_reviewers` lists, in pool order, the entries with fewer assignments than their
-  target: `evaluators_per_entry` in the evaluation round; in the panel round every panel
-  member free of a conflict with the entry's agency (at least one, so an entry nobody may
-  review still shows up). Two statements: the counts, and the reviewers' conflicts (panel).
+- `short_of_reviewers` lists, in pool order, the entries with fewer assignments (conflicted
+  sheets not counted) than their target: `evaluators_per_entry` in the evaluation round;
+  in the panel round every panel member free of a conflict with the entry's agency (at least
+  one, so an entry nobody may review still shows up). Two statements: the counts, and the
+  reviewers' conflicts (panel).
 - `entries_by_title` loads the given entries with their agencies (one statement; none for no
   ids), ordered by title then id.
 - `assignments_page` pages a round's assignments ordered by reviewer name then id, filtered
@@ -32,7 +33,11 @@ def short_of_reviewers(
     have = dict(
         db.session.execute(
             select(Assignment.entry_id, func.count())
-            .where(Assignment.competition_id == comp.id, Assignment.round == round_)
+            .where(
+                Assignment.competition_id == comp.id,
+                Assignment.round == round_,
+                Assignment.conflicted.is_(False),
+            )
             .group_by(Assignment.entry_id)
         ).all()
     )

@@ -4,7 +4,8 @@ Guarantees
 - Rows: every entry of the competition except drafts, by id, with its agency, kind, province,
   3T status, group, status, the evaluation and panel `mean` scores and ranks (empty when the
   entry is not ranked in that round) and its tier from the finalised selections (`final`
-  beats `shortlist`; empty otherwise). The same ranking rules as the ranking page apply.
+  beats `shortlist`; empty otherwise). The same ranking rules as the ranking page apply, and
+  the same reader filter: a reader never gets the rows of agencies they conflict with.
 - A constant number of SQL statements (entries, two per round, one for finalised tiers).
 - CSV is UTF-8 with a byte-order mark (Excel opens it with the right characters), comma
   separated, CRLF line ends. Scores are written with exactly 2 decimals.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -76,9 +78,12 @@ def _tiers(comp: Competition) -> dict[int, str]:
     return tiers
 
 
-def result_rows(comp: Competition) -> list[ResultRow]:
-    """The export's rows (see the module guarantees)."""
-    entries = load_entries(comp, exclude_drafts=True)
+def result_rows(comp: Competition, hidden_agencies: Collection[int] = ()) -> list[ResultRow]:
+    """The export's rows (see the module guarantees), without the entries of
+    `hidden_agencies` (those the reader conflicts with); ranks are the whole round's."""
+    entries = [
+        e for e in load_entries(comp, exclude_drafts=True) if e.agency_id not in hidden_agencies
+    ]
     evaluation = {s.entry_id: s for s in rank_round(comp, "evaluation", MEAN).ranking.items}
     panel = {s.entry_id: s for s in rank_round(comp, "panel", MEAN).ranking.items}
     tiers = _tiers(comp)
@@ -121,21 +126,21 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
-def results_csv(comp: Competition) -> bytes:
+def results_csv(comp: Competition, hidden_agencies: Collection[int] = ()) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in result_rows(comp):
+    for row in result_rows(comp, hidden_agencies):
         writer.writerow([_csv_cell(getattr(row, c)) for c in COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
 
 
-def results_xlsx(comp: Competition) -> bytes:
+def results_xlsx(comp: Competition, hidden_agencies: Collection[int] = ()) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Results"
     ws.append(COLUMNS)
-    for r, row in enumerate(result_rows(comp), start=2):
+    for r, row in enumerate(result_rows(comp, hidden_agencies), start=2):
         for c, name in enumerate(COLUMNS, start=1):
             value = getattr(row, name)
             cell = ws.cell(row=r, column=c)

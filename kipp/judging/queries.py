@@ -7,10 +7,15 @@ Guarantees
   for `zscore` the reviewers' names are joined in). The competition is passed in, loaded.
 - The pool of the `evaluation` round is the competition's eligible entries; the pool of the
   `panel` round is the entries of the finalised shortlist (empty while there is none).
-- Only submitted sheets count. An entry expects as many sheets as it has assignments in the
-  round, and in the evaluation round at least `evaluators_per_entry`; fewer submitted sheets
-  flag `missing_sheets`. Sheets of entries outside the pool are ignored (and do not take part
-  in the z-score standardisation either).
+- Only submitted sheets count, never one marked `conflicted` (its reviewer declared a conflict
+  after submitting it; it takes no part in means or z-scores). An entry expects as many sheets
+  as it has live assignments in the round, plus one per conflicted sheet not yet replaced by
+  a later assignment (`kipp.judging.conflicts.replacements_missing`), and in the evaluation
+  round at least `evaluators_per_entry`; fewer submitted sheets flag `missing_sheets`. Sheets
+  of entries outside the pool are ignored (and do not take part in the z-score
+  standardisation either).
+- What one reader sees (`for_reader`) leaves out the entries of the agencies they conflict
+  with; ranks and the cut are those of the whole round (ranked before filtering).
 - Ranking, ties, flags and cuts are those of `kipp.judging.ranking.rank_mean` and
   `kipp.judging.zscore.rank_zscore`; the cut size is `shortlist_size` for evaluation and
   `final_size` for panel.
@@ -18,12 +23,14 @@ Guarantees
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from sqlalchemy import select
 
 from kipp.extensions import db
+from kipp.judging.conflicts import replacements_missing
 from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, rank_mean
 from kipp.judging.zscore import rank_zscore
 from kipp.models import Agency, Assignment, Competition, Entry, Selection, SelectionEntry, User
@@ -153,26 +160,66 @@ def load_sheets(
 ) -> tuple[list[Sheet], dict[int, int], dict[int, str]]:
     """Submitted sheets of the pool, expected sheet counts and (with `names`) the reviewers'
     names, in one statement."""
-    columns = [Assignment.entry_id, Assignment.user_id, Assignment.status, Assignment.total]
+    columns = [
+        Assignment.entry_id,
+        Assignment.user_id,
+        Assignment.status,
+        Assignment.total,
+        Assignment.conflicted_at,
+        Assignment.created_at,
+    ]
     query = select(*columns, *([User.name] if names else []))
     if names:
         query = query.join(User, User.id == Assignment.user_id)
     query = query.where(Assignment.competition_id == comp.id, Assignment.round == round_)
     minimum = comp.evaluators_per_entry if round_ == "evaluation" else 0
-    assigned: dict[int, int] = {}
+    assigned: dict[int, list] = {}  # live assignments' creation times
+    marked: dict[int, list] = {}  # conflicted sheets' marking times
     sheets: list[Sheet] = []
     reviewers: dict[int, str] = {}
     for row in _rows(query):
-        entry_id, user_id, status, total = row[:4]
+        entry_id, user_id, status, total, conflicted_at, created_at = row[:6]
         if entry_id not in pool:
             continue
-        assigned[entry_id] = assigned.get(entry_id, 0) + 1
+        if conflicted_at is not None:
+            marked.setdefault(entry_id, []).append(conflicted_at)
+            continue
+        assigned.setdefault(entry_id, []).append(created_at)
         if status == "submitted" and total is not None:
             sheets.append(Sheet(entry_id, user_id, total))
             if names:
-                reviewers[user_id] = row[4]
-    expected = {e: max(assigned.get(e, 0), minimum) for e in pool}
+                reviewers[user_id] = row[6]
+    expected = {}
+    for e in pool:
+        live = assigned.get(e, [])
+        lacking = replacements_missing(marked.get(e, ()), live) if e in marked else 0
+        expected[e] = max(len(live) + lacking, minimum)
     return sheets, expected, reviewers
+
+
+def for_reader(rr: RoundRanking, hidden_agencies: Collection[int]) -> RoundRanking:
+    """`rr` without the entries of `hidden_agencies` (the agencies a reader conflicts with:
+    `kipp.permissions.conflicted_agencies`): out of the items, the unscored list, the tie at
+    the cut and the pool. Ranks, scores and the cut's size stay those of the whole round."""
+    if not hidden_agencies:
+        return rr
+    hidden = {i for i, e in rr.entries.items() if e.agency_id in hidden_agencies}
+    if not hidden:
+        return rr
+    r = rr.ranking
+    cut = replace(
+        r.cut,
+        selected=[i for i in r.cut.selected if i not in hidden],
+        tied=[i for i in r.cut.tied if i not in hidden],
+    )
+    ranking = replace(
+        r,
+        items=[s for s in r.items if s.entry_id not in hidden],
+        unscored=[i for i in r.unscored if i not in hidden],
+        cut=cut,
+    )
+    entries = {i: e for i, e in rr.entries.items() if i not in hidden}
+    return replace(rr, ranking=ranking, entries=entries)
 
 
 def rank_round(comp: Competition, round_: str, method: str = MEAN) -> RoundRanking:

@@ -2,7 +2,8 @@
 
 Guarantees
 - Writes happen only in the round's stage (`InvalidStage`); a submitted sheet refuses writes
-  (`Locked`) until an admin reopens it with a reason.
+  (`Locked`) until an admin reopens it with a reason. A sheet marked `conflicted` is never
+  reopened (`Locked`): it stays a record outside every ranking.
 - Values are validated with the pure rules (`validate_value`): 0–100, at most 2 decimals,
   numbers only; unknown criterion codes are refused. All problems of one request are reported
   together (`ValidationFailed`, errors keyed by criterion code) and nothing is changed.
@@ -211,6 +212,10 @@ def reopen_sheet(actor: User, assignment: Assignment, reason: object) -> Assignm
         raise InvalidStage(_("A sheet can only be reopened while its round is open.")) from None
     if assignment.status != "submitted":
         raise NotSubmitted(_("Only a submitted score sheet can be reopened."))
+    if assignment.conflicted:
+        raise Locked(
+            _("Its reviewer declared a conflict of interest: the sheet is kept only as a record.")
+        )
     before = _snapshot(assignment)
     assignment.status = "draft"
     assignment.submitted_at = None

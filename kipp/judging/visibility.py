@@ -10,17 +10,20 @@ from kipp.models import Assignment, Entry, Selection, SelectionEntry, User
 
 def reviewer_may_read(user: User, entry: Entry) -> bool:
     """Assigned reviewers read their entries; the chair and panelists also read every entry of
-    a selection (they decide on it) unless it belongs to an agency they conflict with."""
+    a selection (they decide on it). Never an entry of an agency the reviewer conflicts with,
+    even when an assignment (a sheet marked `conflicted`) predates the declared conflict."""
+    from kipp.permissions import conflicts_with
+
+    if conflicts_with(user, entry):
+        return False
     assigned = select(Assignment.id).where(
-        Assignment.entry_id == entry.id, Assignment.user_id == user.id
+        Assignment.entry_id == entry.id,
+        Assignment.user_id == user.id,
+        Assignment.conflicted.is_(False),
     )
     if db.session.scalar(select(exists(assigned))):
         return True
     if user.role not in ("chair", "panelist"):
-        return False
-    from kipp.accounts.services import conflicted_agency_ids
-
-    if entry.agency_id in conflicted_agency_ids(user):
         return False
     selected = (
         select(SelectionEntry.id)

@@ -2,7 +2,8 @@
 
 Invariants in the schema: one assignment per (entry, reviewer, round); score values 0–100 with
 two decimals; one value per (assignment, criterion); a sheet's status is pending, draft or
-submitted; at most one finalised selection per (competition, tier).
+submitted; only a submitted sheet can be marked conflicted, and then it carries the time it was
+marked; at most one finalised selection per (competition, tier).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,14 +35,27 @@ SHEET_STATUSES = ("pending", "draft", "submitted")
 TIERS = ("shortlist", "final")
 
 
+# A conflicted sheet is a submitted one whose reviewer declared a conflict afterwards.
+CONFLICTED_CHECK = (
+    "(NOT conflicted AND conflicted_at IS NULL) OR "
+    "(conflicted AND conflicted_at IS NOT NULL AND status = 'submitted')"
+)
+
+
 class Assignment(db.Model):
-    """A reviewer's assignment to one entry in one round; it carries the score sheet."""
+    """A reviewer's assignment to one entry in one round; it carries the score sheet.
+
+    `conflicted`: the reviewer declared a conflict with the entry's agency after submitting this
+    sheet (`kipp.accounts.services.add_conflict`). The sheet is kept as a record but leaves
+    every ranking, and its reviewer can no longer read it or the entry.
+    """
 
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("entry_id", "user_id", "round"),
         CheckConstraint("round IN ('evaluation','panel')", name="round"),
         CheckConstraint("status IN ('pending','draft','submitted')", name="status"),
+        CheckConstraint(CONFLICTED_CHECK, name="conflicted"),
         Index("ix_assignments_competition_round", "competition_id", "round", "status"),
         Index("ix_assignments_user_round", "user_id", "round"),
     )
@@ -55,6 +70,8 @@ class Assignment(db.Model):
     total: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    conflicted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    conflicted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 

@@ -2,9 +2,11 @@
 scoring page.
 
 Only reviewer roles get in (others: 403); an assignment that is not the caller's answers 404,
-whoever else holds it. Views call one scoring service and commit once; a refused write is rolled
-back and the page is shown again with what the reviewer typed, the reason, and the error's
-status (422 invalid values or missing criteria, 409 stage, lock, stale version).
+whoever else holds it, and so does one whose entry the caller conflicts with (a conflict
+declared after assignment; such sheets are not listed either). Views call one scoring
+service and commit once; a refused write is rolled back and the page is shown again with
+what the reviewer typed, the reason, and the error's status (422 invalid values or missing
+criteria, 409 stage, lock, stale version).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def my_rounds(user_id: int, status: str | None) -> list[RoundGroup]:
     whatever the number of assignments: counts, competitions, rows with entry and agency)."""
     counts = db.session.execute(
         select(Assignment.competition_id, Assignment.round, Assignment.status, func.count())
-        .where(Assignment.user_id == user_id)
+        .where(Assignment.user_id == user_id, Assignment.conflicted.is_(False))
         .group_by(Assignment.competition_id, Assignment.round, Assignment.status)
     ).all()
     if not counts:
@@ -108,7 +110,7 @@ def my_rounds(user_id: int, status: str | None) -> list[RoundGroup]:
         select(Assignment)
         .join(Assignment.entry)
         .join(Entry.agency)
-        .where(Assignment.user_id == user_id)
+        .where(Assignment.user_id == user_id, Assignment.conflicted.is_(False))
         .options(contains_eager(Assignment.entry).contains_eager(Entry.agency))
         .order_by(Entry.title, Assignment.id)
     )
@@ -149,6 +151,7 @@ def neighbours(a: Assignment) -> tuple[int | None, int | None]:
                 Assignment.user_id == a.user_id,
                 Assignment.competition_id == a.competition_id,
                 Assignment.round == a.round,
+                Assignment.conflicted.is_(False),
             )
             .order_by(Entry.title, Assignment.id)
         )

@@ -2,8 +2,11 @@
 
 Guarantees
 - Admin, chair and panelists read every page here; anyone else gets 403, anonymous visitors
-  the login page. Only the chair proposes and finalises: admin and panelists get 403 on those
-  posts. An unknown competition, selection or query value (round, method) is 404.
+  the login page. A panelist reads a round's ranking only once the competition has left that
+  round's stage (403 before); a reader never sees the entries of agencies they conflict with
+  in a ranking or a distribution (`kipp.permissions.can_view_ranking`). Only the chair
+  proposes and finalises: admin and panelists get 403 on those posts. An unknown
+  competition, selection or query value (round, method) is 404.
 - The selection form appears only for the chair, on the raw (mean) ranking of the round that
   feeds the tier of the competition's stage (evaluation → shortlist in stage `shortlist`,
   panel → final in stage `final`), while that tier has no final selection. Its checkboxes
@@ -45,10 +48,17 @@ from kipp.extensions import db
 from kipp.judging import selections
 from kipp.judging.distribution import canonical_province, distribution, island_group
 from kipp.judging.errors import TieAtCut
-from kipp.judging.queries import ROUND_FOR_TIER, TIER_FOR_ROUND, load_infos, load_pool, rank_round
+from kipp.judging.queries import (
+    ROUND_FOR_TIER,
+    TIER_FOR_ROUND,
+    for_reader,
+    load_infos,
+    load_pool,
+    rank_round,
+)
 from kipp.judging.ranking import MEAN, ZSCORE, overrides_needing_justification
 from kipp.models import STAGES, Competition, Selection, SelectionEntry, User
-from kipp.permissions import can_select, can_view_ranking
+from kipp.permissions import can_select, can_view_ranking, conflicted_agencies
 from kipp.screening.forms import KIND_LABELS
 from kipp.web.admin import STAGE_LABELS
 
@@ -109,7 +119,12 @@ def index():
         if status == "final":
             t["final"] = sel_id
     return render_template(
-        "selection/index.html", comps=comps, tiers=tiers, reached=_reached, can_select=can_select
+        "selection/index.html",
+        comps=comps,
+        tiers=tiers,
+        reached=_reached,
+        can_select=can_select,
+        can_view_ranking=can_view_ranking,
     )
 
 
@@ -124,7 +139,10 @@ def _query_choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 def ranking(competition_id: int):
     comp = _competition(competition_id)
     round_ = _query_choice("round", ROUNDS, "evaluation")
-    return _render_ranking(comp, round_, _query_choice("method", METHODS, MEAN))
+    method = _query_choice("method", METHODS, MEAN)
+    if not can_view_ranking(current_user, comp, round_):
+        abort(403)
+    return _render_ranking(comp, round_, method)
 
 
 def _proposals(comp: Competition, tier: str) -> list:
@@ -149,7 +167,7 @@ def _render_ranking(
     status: int = 200,
 ):
     """The ranking page; with `checked`/`texts`/`error` it is a refused proposal coming back."""
-    rr = rank_round(comp, round_, method)
+    rr = for_reader(rank_round(comp, round_, method), conflicted_agencies(current_user))
     tier = TIER_FOR_ROUND[round_]
     final = selections.final_selection(comp, tier)
     selecting = (
@@ -269,7 +287,9 @@ def _render_proposal(
         and comp.stage == sel.tier
         and final is None
     )
-    pool = load_pool(comp, round_).values()
+    hidden = conflicted_agencies(current_user)  # a reader's distribution leaves out conflicts
+    pool = [e for e in load_pool(comp, round_).values() if e.agency_id not in hidden]
+    chosen = [infos[se.entry_id] for se in sel.entries]
     return render_template(
         "selection/proposal.html",
         sel=sel,
@@ -278,7 +298,7 @@ def _render_proposal(
         infos=infos,
         author=db.session.get(User, sel.created_by_id),
         criteria=_criteria(sel, comp),
-        dist=distribution([infos[se.entry_id] for se in sel.entries], pool),
+        dist=distribution([e for e in chosen if e.agency_id not in hidden], pool),
         form=form,
         may_finalise=may_finalise,
         other_final=other_final,

@@ -16,9 +16,23 @@ branch_labels = None
 depends_on = None
 
 
+CONFLICTED_CHECK = (
+    "(NOT conflicted AND conflicted_at IS NULL) OR "
+    "(conflicted AND conflicted_at IS NOT NULL AND status = 'submitted')"
+)
+
+
 def upgrade():
-    pass
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('conflicted', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch_op.add_column(sa.Column('conflicted_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_assignments_conflicted'), CONFLICTED_CHECK)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_assignments_conflicted'), type_='check')
+        batch_op.drop_column('conflicted_at')
+        batch_op.drop_column('conflicted')

@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from kipp.extensions import db
 from kipp.models import Assignment, Entry, ScoreValue
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import (
     assign,
     evaluation_setup,
@@ -73,14 +74,6 @@ def count_statements():
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-
-
-def assert_problem(resp, status, code):
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 # ----------------------------------------------------------------- shape and rules
@@ -163,7 +156,7 @@ def test_zscore_normalises_harsh_and_lenient_reviewers(make, api):
     ]:
         add_sheet(w.comp, entry, reviewer, total)
     db.session.commit()
-    client = api(w.panel[0])
+    client = api(w.chair)  # panelists read the evaluation ranking only after its stage
     mean = client.get(URL.format(w.comp.id) + "?method=mean").get_json()
     z = client.get(URL.format(w.comp.id) + "?method=zscore").get_json()
     assert [r["entry_id"] for r in mean["items"]] == [e[0].id, e[1].id, e[2].id, e[3].id]
@@ -202,6 +195,7 @@ def test_panel_round_ranks_the_finalised_shortlist_only(make, api):
             add_sheet(w.comp, entry, member, total, "panel")
     add_sheet(w.comp, w.entries[2], panelist, 99, "panel")  # outside the shortlist: ignored
     db.session.commit()
+    set_stage(w.comp, "final")  # panelists read the panel ranking once its stage is over
     body = api(panelist).get(url).get_json()
     assert body["round"] == "panel"
     assert [(r["entry_id"], r["score"]) for r in body["items"]] == [
@@ -240,6 +234,7 @@ def test_sheets_submitted_through_the_scoring_service(make, api):
 )
 def test_who_reads_the_ranking(make, api, role, status):
     w = scored_world(make, [[80, 80]])
+    set_stage(w.comp, "shortlist")  # panelists read a round's ranking once its stage is over
     resp = api(make.user(role)).get(URL.format(w.comp.id))
     if status == 200:
         assert resp.status_code == 200 and len(resp.get_json()["items"]) == 1

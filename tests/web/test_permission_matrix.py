@@ -545,6 +545,124 @@ def test_permission(row, request, api, make, subtests):
             check(row, role, world, api, make)
 
 
+# ------------------------------------------------- reviewers conflicted late
+# API contract v1.1 § Conflicts declared late. World `conflict_world`: an entry of agency X was
+# scored by an evaluator in the evaluation round and by two panelists and two chairs in the
+# panel round; then one reviewer of each role (the "conflicted_*" roles) declared a conflict
+# with X, which kept their submitted sheets only as records. Each conflicted reviewer must get
+# 404 on their own sheet, on the entry, its attachment and its score-sheet PDF; the reviewer of
+# the same role who did not declare a conflict (the "clean_*" roles, same entry, same kind of
+# sheet) shows that the same request reaches the sheet or the entry otherwise.
+CONFLICTED = ("conflicted_evaluator", "conflicted_panelist", "conflicted_chair")
+CLEAN = {"clean_evaluator": 200, "clean_panelist": 200, "clean_chair": 200}
+# The clean reviewer reaches their sheet, which is submitted (locked) or out of its stage.
+SUBMITTED = dict.fromkeys(CLEAN, 409)
+
+
+def conflicted_404(**clean: int) -> dict[str, int]:
+    return dict.fromkeys(CONFLICTED, 404) | CLEAN | clean
+
+
+CONFLICT_TABLE = [
+    Row("GET", f"{A}/assignments/<int:assignment_id>", conflicted_404()),
+    Row("GET", f"{A}/assignments/<int:assignment_id>/score", conflicted_404()),
+    Row("PUT", f"{A}/assignments/<int:assignment_id>/score", conflicted_404(**SUBMITTED), "score"),
+    Row(
+        "POST",
+        f"{A}/assignments/<int:assignment_id>/score/submit",
+        conflicted_404(**SUBMITTED),
+        "empty",
+    ),
+    Row("GET", f"{A}/entries/<int:entry_id>", conflicted_404()),
+    Row("GET", f"{A}/attachments/<int:attachment_id>", conflicted_404()),
+    # score sheets are for the chair and panelists: an evaluator never reads one
+    Row("GET", f"{A}/entries/<int:entry_id>/score-sheet", conflicted_404(clean_evaluator=404)),
+]
+# Routes on an assignment, an entry or an attachment that no reviewer may use at all (the
+# main table proves their refusal for every role): they need no conflict row.
+NOT_A_REVIEWER_PATH = {
+    ("DELETE", f"{A}/assignments/<int:assignment_id>"),  # admin only
+    ("POST", f"{A}/assignments/<int:assignment_id>/score/reopen"),  # admin only
+    ("PATCH", f"{A}/entries/<int:entry_id>"),  # the owning agency only
+    ("POST", f"{A}/entries/<int:entry_id>/submit"),
+    ("POST", f"{A}/entries/<int:entry_id>/attachments"),
+    ("DELETE", f"{A}/attachments/<int:attachment_id>"),
+    ("POST", f"{A}/entries/<int:entry_id>/screening"),  # admin only
+    ("GET", f"{A}/entries/<int:entry_id>/certificate"),  # the owner and admins only
+}
+
+
+def test_every_sheet_and_entry_route_has_a_conflict_row(app):
+    """A new route on an assignment, an entry or an attachment needs a conflict row (or a
+    reason to be in NOT_A_REVIEWER_PATH)."""
+    ids = ("<int:assignment_id>", "<int:entry_id>", "<int:attachment_id>")
+    routes = {r for r in api_rules(app) if any(i in r[1] for i in ids)}
+    covered = {row.key for row in CONFLICT_TABLE}
+    assert not covered & NOT_A_REVIEWER_PATH
+    missing = sorted(routes - covered - NOT_A_REVIEWER_PATH)
+    assert not missing, f"sheet/entry routes without a conflict row: {missing}"
+    assert not (covered | NOT_A_REVIEWER_PATH) - routes, "rows for routes the app lacks"
+
+
+@pytest.fixture
+def conflict_world(make, request):
+    """See the comment above CONFLICT_TABLE; `docs_app` renders the clean score sheets."""
+    from kipp.accounts.services import add_conflict
+
+    request.getfixturevalue("docs_app")
+    admin, judged, other = make.admin(), make.user("agency"), make.user("agency")
+    users = {"admin": admin}
+    for role in ("evaluator", "panelist", "chair"):
+        users[f"conflicted_{role}"] = make.user(role)
+        users[f"clean_{role}"] = make.user(role)
+    comp = make.competition(stage="submission")
+    entry = make.entry(comp, judged)
+    att = add_attachment(judged, entry, "evidence", "bukti.pdf", pdf_bytes(), 10 * 2**20)
+    entry.status = "eligible"
+    runner_up = make.entry(comp, other, status="eligible")
+    set_stage(comp, "evaluation")
+    sheets = {}
+    for kind in ("conflicted", "clean"):
+        reviewer = users[f"{kind}_evaluator"]
+        sheets[f"{kind}_evaluator"] = submit_sheet(assign(comp, entry, reviewer), 80).id
+        submit_sheet(assign(comp, runner_up, reviewer), 70)
+    set_stage(comp, "shortlist")
+    sel = selections.propose(users["clean_chair"], comp, "shortlist")
+    selections.finalize(users["clean_chair"], sel)
+    db.session.commit()
+    set_stage(comp, "panel")
+    for kind in ("conflicted", "clean"):
+        for role in ("panelist", "chair"):
+            reviewer = users[f"{kind}_{role}"]
+            sheets[f"{kind}_{role}"] = submit_sheet(assign(comp, entry, reviewer, "panel"), 75).id
+    for role in CONFLICTED:
+        add_conflict(admin, users[role], judged.agency_id, "Declared after scoring")
+    db.session.commit()
+    marked = db.session.scalars(select(Assignment).where(Assignment.conflicted.is_(True))).all()
+    assert sorted(a.id for a in marked) == sorted(sheets[r] for r in CONFLICTED)
+    return {"users": users, "entry_id": entry.id, "attachment_id": att.id, "sheets": sheets}
+
+
+@pytest.mark.parametrize(
+    "row", CONFLICT_TABLE, ids=[f"{r.method} {r.rule.removeprefix(A)}" for r in CONFLICT_TABLE]
+)
+def test_conflicted_reviewer_is_404(row, conflict_world, api, make, subtests):
+    """Each reviewer asks for their own sheet of the conflicted entry (`assignment_id`)."""
+    for role in sorted(row.expected, key=lambda r: row.expected[r] < 400):
+        with subtests.test(role=role):
+            world = conflict_world | {"assignment_id": conflict_world["sheets"][role]}
+            if row.expected[role] != 409:
+                check(row, role, world, api, make)
+                continue
+            client = api(world["users"][role])  # logging in is audited: before the snapshot
+            before = snapshot()
+            body = build_body(row.body, world, role, make)
+            resp = getattr(client, row.method.lower())(fill(row, world), json=body)
+            assert resp.status_code == 409
+            assert resp.get_json()["code"] in ("locked", "invalid_stage")
+            assert snapshot() == before
+
+
 # -------------------------------------------------------------------- OpenAPI
 CONTRACT_PATHS = {
     "/api/v1/auth/tokens": {"post"},

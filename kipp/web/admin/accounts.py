@@ -189,7 +189,7 @@ def add_conflict(user_id: int):
     status = 422
     if conflict_form.validate_on_submit():
         try:
-            accounts.add_conflict(
+            conflict = accounts.add_conflict(
                 _actor(), user, conflict_form.agency_id.data, conflict_form.reason.data
             )
         except DomainError as exc:
@@ -197,5 +197,17 @@ def add_conflict(user_id: int):
         else:
             db.session.commit()
             flash(_("The conflict of interest was recorded."), "ok")
+            removed, kept = conflict.removed_assignments, conflict.conflicted_assignments
+            if removed or kept:
+                flash(
+                    _(
+                        "%(removed)d unsubmitted assignments to this agency's entries were "
+                        "removed; %(kept)d submitted score sheets were kept as records and "
+                        "left out of the rankings.",
+                        removed=len(removed),
+                        kept=len(kept),
+                    ),
+                    "ok",
+                )
             return redirect(url_for("admin.user_edit", user_id=user.id) + "#conflicts")
     return _render_user(user, UserEditForm(formdata=None, obj=user), conflict_form, status)
