@@ -27,7 +27,7 @@ from flask import current_app
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from kipp.documents import jobs
+from kipp.documents import jobs, storage
 from kipp.documents.celery_app_factory import (
     RECONCILE,
     RENDER_CHUNK,
@@ -135,13 +135,18 @@ def render_chunk(self, job_id: int, item_ids: list[int]) -> dict:
 
 
 def reconcile_once() -> dict[int, list[int]]:
-    """One reconciler pass (needs an app context): repair, commit, re-send, purge the broker."""
+    """One reconciler pass (needs an app context): repair, commit, re-send, purge the broker,
+    and remove temporary files that killed writers left (older than
+    KIPP_PARTIAL_MAX_AGE_SECONDS, default 600)."""
     resend = jobs.reconcile()
     db.session.commit()
     for job_id, ids in resend.items():
         log.warning("document job %s: re-sending %d item(s)", job_id, len(ids))
         send_render_chunks(job_id, ids)
     purge_delivered_messages()
+    age = float(current_app.config["KIPP_PARTIAL_MAX_AGE_SECONDS"])
+    for name in storage.sweep_partials(age):
+        log.warning("removed the temporary file of an interrupted write: %s", name)
     return resend
 
 

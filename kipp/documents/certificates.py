@@ -8,9 +8,10 @@ Guarantees
   and known before anything is written. One row per (competition, entry): the schema's unique
   constraint decides when two workers race, and the loser keeps the winner's row.
 - Public code `<serial>-<check>`: `check` is HMAC-SHA256 of the serial keyed with the app's
-  SECRET_KEY (domain-separated), its first 40 bits in Crockford base32 (digits and letters
-  without I, L, O, U), 8 characters. Parsing ignores case and reads O as 0 and I/L as 1 in the
-  check part; the comparison is constant-time. Changing SECRET_KEY invalidates every code.
+  KIPP_CERTIFICATE_KEY (domain-separated), its first 40 bits in Crockford base32 (digits and
+  letters without I, L, O, U), 8 characters. Parsing ignores case and reads O as 0 and I/L as 1
+  in the check part; the comparison is constant-time. Changing KIPP_CERTIFICATE_KEY invalidates
+  every code; rotating SECRET_KEY (sessions) does not.
 - Issuing is idempotent: the first call renders and stores the PDF, then writes the row;
   later calls return the row untouched (same serial, same bytes, no re-render). Only when the
   row's file is missing (storage lost or restored from an older copy) is the PDF rendered
@@ -67,7 +68,7 @@ def format_serial(year: int, number: int) -> str:
 
 
 def check_string(serial: str) -> str:
-    key = current_app.config["SECRET_KEY"]
+    key = current_app.config["KIPP_CERTIFICATE_KEY"]
     key = key.encode() if isinstance(key, str) else key
     mac = hmac.new(key, b"kipp-certificate-check\x00" + serial.encode(), hashlib.sha256)
     n = int.from_bytes(mac.digest()[:5], "big")
@@ -253,8 +254,11 @@ def issue_certificate(entry_id: int) -> Certificate:
         cert.entry = entry
     pdf = render_certificate(cert, size)
     name, digest = storage.store(pdf)
+    storage.discard_unless_committed(name)  # a rollback leaves no orphan file
     if cert.sha256 and cert.sha256 != digest:
         log.warning("certificate %s re-rendered with different bytes", cert.serial)
+    if cert.id is not None:  # re-rendered because its file was lost: drop any leftover
+        storage.remove_after_commit(cert.stored_name)
     cert.stored_name, cert.sha256, cert.size = name, digest, len(pdf)
     if cert.id is None:
         return _insert(cert)

@@ -10,7 +10,9 @@ Guarantees
   hash is unchanged and its file exists (nothing is rendered or written: a job item for an
   unchanged entry costs only the queries that gather its data); a reopened and changed sheet
   changes the hash and the document is rendered again (the row is updated in place; one row
-  per kind and subject, two workers racing end with one row).
+  per kind and subject, two workers racing end with one row). The file a re-render replaces
+  is deleted once the new name is committed, and a rendered file whose transaction rolls back
+  is deleted too, so the storage holds one file per document (see `kipp.documents.storage`).
 - A recap exists only for a finalised selection and prints its frozen snapshot: the SHA-256,
   the criteria, the choices with justifications and the ranking rows it was made on.
 - Functions flush; the caller commits.
@@ -36,7 +38,7 @@ from kipp.judging.queries import ROUND_FOR_TIER, load_infos
 from kipp.judging.ranking import Sheet, rank_mean
 from kipp.judging.totals import half_up
 from kipp.models import ROUNDS, Assignment, Competition, Entry, RenderedDocument, Selection, User
-from kipp.permissions import can_read_entry
+from kipp.permissions import can_read_entry, conflicts_with
 
 SCORE_SHEET, RECAP = "score_sheet", "selection_recap"
 RECAP_EXTRA_ROWS = 2  # the recap lists ranking rows down to this many times the tier's size
@@ -65,12 +67,15 @@ def score_sheet_subjects(competition_id: int, round_: str | None = None) -> list
 
 
 def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
-    """Admins; the chair and panelists for entries they may read (never a conflicted one)."""
+    """Admins; the chair and panelists for entries they may read — never one they conflict
+    with, even when they scored it before declaring the conflict."""
     if not (user and user.is_authenticated):
         return False
     if user.role == "admin":
         return True
-    return user.role in ("chair", "panelist") and can_read_entry(user, entry)
+    if user.role not in ("chair", "panelist") or conflicts_with(user, entry):
+        return False
+    return can_read_entry(user, entry)
 
 
 def _round_data(entry: Entry, round_: str, assignments: list[Assignment]) -> dict | None:
@@ -158,6 +163,7 @@ def _cached(kind: str, subject_id: int, template: str, data: dict) -> RenderedDo
         return doc
     pdf = render.render_pdf(template, d=data, content_hash=digest)
     name, sha = storage.store(pdf)
+    storage.discard_unless_committed(name)
     fields = {"content_hash": digest, "stored_name": name, "sha256": sha, "size": len(pdf)}
     meta = {"title": data.get("title"), "rounds": len(data.get("rounds", []))}
     if doc is None:
@@ -168,9 +174,17 @@ def _cached(kind: str, subject_id: int, template: str, data: dict) -> RenderedDo
                 db.session.flush()
             return doc
         except IntegrityError:  # another worker stored it meanwhile: take its row, our file
-            doc = db.session.scalar(select(RenderedDocument).where(*where))
-            if doc is None:
-                raise
+            pass
+    # Read the row again under a lock: the file replaced is the one named by the last commit,
+    # not one a concurrent render has replaced since (that file would be left behind).
+    doc = db.session.execute(
+        select(RenderedDocument)
+        .where(*where)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    if doc.stored_name != name:
+        storage.remove_after_commit(doc.stored_name)
     for key, value in fields.items():
         setattr(doc, key, value)
     doc.meta = meta

@@ -274,7 +274,7 @@ def add_attachment(
     if not storage.looks_like_pdf(data):
         raise UnsupportedMediaType(_("Only PDF files are accepted."))
     stored_name, digest = storage.store(data)
-    display = (filename or "document.pdf").replace("/", "_").replace("\\", "_")[-200:]
+    display = storage.pdf_filename(filename)  # always ends in .pdf, like the stored name
     att = Attachment(
         entry_id=entry.id,
         kind=kind,
