@@ -1,7 +1,12 @@
-"""The JSON API under /api/v1 (contract: shared api.md), documented at /api/v1/openapi.json."""
+"""The JSON API under /api/v1 (contract: shared api.md), documented at /api/v1/openapi.json.
+
+The document is checkable: every operation names its success body (`kipp.api.responses*`) and
+the problem+json errors it can answer; nothing is left to a catch-all `default` response.
+"""
 
 from __future__ import annotations
 
+from apispec import BasePlugin
 from flask import Flask, request
 
 from kipp.api import (
@@ -14,6 +19,7 @@ from kipp.api import (
     selections,
 )
 from kipp.api.auth import resolve_api_caller
+from kipp.api.responses_base import PROBLEM, PROBLEM_SCHEMAS, Problem, problem_response
 from kipp.extensions import api, csrf
 
 BLUEPRINTS = (
@@ -26,9 +32,56 @@ BLUEPRINTS = (
     documents.blp,
 )
 
+WRITES = ("post", "put", "patch", "delete")
+# Operations anyone may call without logging in (a bad bearer token still answers 401).
+PUBLIC = {("post", "/api/v1/auth/tokens"), ("get", "/api/v1/certificates/{code}")}
+
+
+class OpenApiPlugin(BasePlugin):
+    """Documents the problem+json answers every operation shares and drops `default`.
+
+    Every operation: 401 (a missing, expired or revoked token). With a path parameter: 404.
+    Writes: 403 (role or state; for a browser session also a missing CSRF token), except the
+    token exchange. With a request body: 400 (unreadable), 413 (too large), 422 (invalid).
+    Statuses particular to an operation come from `@blp.doc(responses=problems(...))`.
+    """
+
+    def init_spec(self, spec):
+        super().init_spec(spec)
+        for status, schema in PROBLEM_SCHEMAS.items():
+            name = problem_response(status)
+            spec.components.schema(name, schema=schema)
+            content = {PROBLEM: {"schema": name}}
+            spec.components.response(name, {"description": "Problem", "content": content})
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            if method not in ("get", *WRITES):
+                continue
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            responses.pop("default", None)
+            shared = {401}
+            if "{" in (path or ""):
+                shared.add(404)
+            if method in WRITES and (method, path) not in PUBLIC:
+                shared.add(403)
+            if "requestBody" in operation:
+                shared |= {400, 413, 422}
+            if "422" in responses:  # flask-smorest's own 422 for @blp.arguments
+                responses["422"] = problem_response(422)
+            for status in sorted(shared):
+                responses.setdefault(str(status), problem_response(status))
+            operation["responses"] = dict(sorted(responses.items()))
+            if (method, path) in PUBLIC:
+                operation["security"] = []
+
 
 def register_api(app: Flask) -> None:
-    api.init_app(app)
+    # flask-smorest's own error schema (integer `code`, no extra members) and its catch-all
+    # `default` response describe bodies this app never sends.
+    api.ERROR_SCHEMA = Problem
+    api.DEFAULT_ERROR_RESPONSE_NAME = None
+    api.init_app(app, spec_kwargs={"extra_plugins": [OpenApiPlugin()]})
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
         # Bearer-token writes carry no CSRF token; session writes are checked in

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from kipp.accounts import services as accounts
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.responses import AgencyOut, AgencyPage, ConflictOut, TokenOut, UserOut, UserPage
+from kipp.api.responses_base import problems
 from kipp.api.schemas import AgencyIn, ConflictIn, PageArgs, TokenIn, UserIn, UserPatch
 from kipp.auth.services import authenticate, issue_token, revoke_token
 from kipp.clock import local
@@ -26,7 +28,8 @@ blp = Blueprint(
 
 @blp.post("/auth/tokens")
 @blp.arguments(TokenIn)
-@blp.response(201)
+@blp.response(201, TokenOut)
+@blp.doc(responses=problems(429))
 def create_token(data):
     """Exchange e-mail and password for a bearer token (12 h). Throttled: 429 rate_limited."""
     user = authenticate(data["email"], data["password"], request.remote_addr or "?")
@@ -47,7 +50,8 @@ def delete_token():
 
 @blp.post("/agencies")
 @blp.arguments(AgencyIn)
-@blp.response(201)
+@blp.response(201, AgencyOut)
+@blp.doc(responses=problems(409))
 def create_agency(data):
     actor = require_role("admin")
     agency = accounts.create_agency(actor, **data)
@@ -57,7 +61,7 @@ def create_agency(data):
 
 @blp.get("/agencies")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200)
+@blp.response(200, AgencyPage)
 def list_agencies(args):
     caller()
     return out.page(
@@ -66,7 +70,7 @@ def list_agencies(args):
 
 
 @blp.get("/agencies/<int:agency_id>")
-@blp.response(200)
+@blp.response(200, AgencyOut)
 def get_agency(agency_id):
     caller()
     return out.agency(visible_or_404(db.session.get(Agency, agency_id), True))
@@ -74,7 +78,8 @@ def get_agency(agency_id):
 
 @blp.post("/users")
 @blp.arguments(UserIn)
-@blp.response(201)
+@blp.response(201, UserOut)
+@blp.doc(responses=problems(409))
 def create_user(data):
     actor = require_role("admin")
     user = accounts.create_user(actor, **data)
@@ -84,14 +89,15 @@ def create_user(data):
 
 @blp.get("/users")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200)
+@blp.response(200, UserPage)
+@blp.doc(responses=problems(403))
 def list_users(args):
     require_role("admin")
     return out.page(select(User).order_by(User.id), args["page"], args["per_page"], out.user)
 
 
 @blp.get("/users/me")
-@blp.response(200)
+@blp.response(200, UserOut)
 def me():
     return out.user(caller())
 
@@ -104,14 +110,15 @@ def _user_for_admin(user_id: int) -> User:
 
 
 @blp.get("/users/<int:user_id>")
-@blp.response(200)
+@blp.response(200, UserOut)
 def get_user(user_id):
     return out.user(_user_for_admin(user_id))
 
 
 @blp.patch("/users/<int:user_id>")
 @blp.arguments(UserPatch)
-@blp.response(200)
+@blp.response(200, UserOut)
+@blp.doc(responses=problems(409))
 def patch_user(data, user_id):
     user = _user_for_admin(user_id)
     actor = require_role("admin")
@@ -123,7 +130,8 @@ def patch_user(data, user_id):
 
 @blp.post("/users/<int:user_id>/conflicts")
 @blp.arguments(ConflictIn)
-@blp.response(201)
+@blp.response(201, ConflictOut)
+@blp.doc(responses=problems(409))
 def add_conflict(data, user_id):
     user = _user_for_admin(user_id)
     actor = require_role("admin")
@@ -134,4 +142,6 @@ def add_conflict(data, user_id):
         "user_id": user.id,
         "agency_id": conflict.agency_id,
         "reason": conflict.reason,
+        "removed_assignments": conflict.removed_assignments,
+        "conflicted_assignments": conflict.conflicted_assignments,
     }

@@ -11,6 +11,8 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.responses import CertificateOut, RevokedOut
+from kipp.api.responses_base import BINARY, PDF, problems
 from kipp.api.schemas import In
 from kipp.documents import certificates, score_sheets, storage
 from kipp.errors import NotFound
@@ -38,6 +40,7 @@ def public(found: dict) -> dict:
 @blp.get("/certificates/<code>")
 @blp.response(
     200,
+    CertificateOut,
     description="Public, no login. `valid` is false when revoked (with `reason`); an unknown "
     "or altered code is a 404.",
 )
@@ -50,7 +53,8 @@ def verify(code):
 
 @blp.post("/certificates/<serial>/revoke")
 @blp.arguments(RevokeIn)
-@blp.response(200, description="Admin. Audited. A revoked certificate → 409 `locked`.")
+@blp.response(200, RevokedOut, description="Admin. Audited. A revoked certificate → 409 `locked`.")
+@blp.doc(responses=problems(409))
 def revoke(data, serial):
     actor = require_role("admin")
     cert = certificates.revoke(actor, serial, data["reason"])
@@ -60,7 +64,12 @@ def revoke(data, serial):
 
 
 @blp.get("/entries/<int:entry_id>/certificate")
-@blp.response(200, description="application/pdf: the entry's agency and admins; 404 otherwise.")
+@blp.response(
+    200,
+    BINARY,
+    content_type=PDF,
+    description="application/pdf: the entry's agency and admins; 404 otherwise.",
+)
 def certificate_pdf(entry_id):
     user = caller()
     entry = db.session.get(Entry, entry_id)
@@ -72,9 +81,12 @@ def certificate_pdf(entry_id):
 @blp.get("/entries/<int:entry_id>/score-sheet")
 @blp.response(
     200,
+    BINARY,
+    content_type=PDF,
     description="application/pdf (admin, chair, panelists who may read the entry); rendered on "
     "demand unless a current copy is cached. No submitted sheet yet → 409 `invalid_stage`.",
 )
+@blp.doc(responses=problems(409))
 def score_sheet_pdf(entry_id):
     user = caller()
     entry = db.session.get(Entry, entry_id)
@@ -87,9 +99,12 @@ def score_sheet_pdf(entry_id):
 @blp.get("/selections/<int:selection_id>/recap")
 @blp.response(
     200,
+    BINARY,
+    content_type=PDF,
     description="application/pdf: the berita acara of a finalised selection (admin, chair, "
     "panelists). A proposed selection → 409 `invalid_stage`.",
 )
+@blp.doc(responses=problems(409))
 def recap_pdf(selection_id):
     user = caller()
     sel = db.session.get(Selection, selection_id)

@@ -7,6 +7,14 @@ from sqlalchemy import select
 
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.responses import (
+    AuditPage,
+    AuditVerifyOut,
+    CompetitionOut,
+    CompetitionPage,
+    CompetitionShowOut,
+)
+from kipp.api.responses_base import problems
 from kipp.api.schemas import CompetitionIn, CompetitionPatch, PageArgs, StageIn
 from kipp.audit import chain
 from kipp.competitions import services, stages
@@ -30,7 +38,7 @@ def get_competition(competition_id: int) -> Competition:
 
 @blp.post("/competitions")
 @blp.arguments(CompetitionIn)
-@blp.response(201)
+@blp.response(201, CompetitionOut)
 def create(data):
     actor = require_role("admin")
     comp = services.create_competition(actor, data)
@@ -40,7 +48,7 @@ def create(data):
 
 @blp.get("/competitions")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200)
+@blp.response(200, CompetitionPage)
 def index(args):
     caller()
     return out.page(
@@ -52,7 +60,7 @@ def index(args):
 
 
 @blp.get("/competitions/<int:competition_id>")
-@blp.response(200)
+@blp.response(200, CompetitionShowOut)
 def show(competition_id):
     comp = get_competition(competition_id)
     return out.competition(comp) | {"next_stage": stages.next_stage(comp.stage)}
@@ -60,7 +68,8 @@ def show(competition_id):
 
 @blp.patch("/competitions/<int:competition_id>")
 @blp.arguments(CompetitionPatch)
-@blp.response(200)
+@blp.response(200, CompetitionOut)
+@blp.doc(responses=problems(409))
 def patch(data, competition_id):
     comp = get_competition(competition_id)
     actor = require_role("admin")
@@ -73,11 +82,13 @@ def patch(data, competition_id):
 @blp.arguments(StageIn)
 @blp.response(
     200,
+    CompetitionOut,
     description="Admin only. Leaving `evaluation` or `panel` closes that round: a "
     "`score_sheets` document job for the entries with a submitted sheet of the round is "
     "created with the move and sent to the workers after it (a broker failure does not undo "
     "the move; the job's items are sent later).",
 )
+@blp.doc(responses=problems(409))
 def move(data, competition_id):
     comp = get_competition(competition_id)
     actor = require_role("admin")
@@ -96,7 +107,8 @@ def _audit_competition(competition_id: int) -> Competition:
 
 @blp.get("/competitions/<int:competition_id>/audit")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200)
+@blp.response(200, AuditPage)
+@blp.doc(responses=problems(403))
 def audit(args, competition_id):
     comp = _audit_competition(competition_id)
     query = (
@@ -110,7 +122,8 @@ def audit(args, competition_id):
 
 
 @blp.get("/competitions/<int:competition_id>/audit/verify")
-@blp.response(200)
+@blp.response(200, AuditVerifyOut)
+@blp.doc(responses=problems(403))
 def audit_verify(competition_id):
     comp = _audit_competition(competition_id)
     return chain.verify(comp.id)
@@ -118,7 +131,8 @@ def audit_verify(competition_id):
 
 @blp.get("/audit")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200)
+@blp.response(200, AuditPage)
+@blp.doc(responses=problems(403))
 def global_audit(args):
     require_role("admin")
     query = select(AuditEvent).where(AuditEvent.chain == chain.GLOBAL).order_by(AuditEvent.seq)
@@ -126,7 +140,8 @@ def global_audit(args):
 
 
 @blp.get("/audit/verify")
-@blp.response(200)
+@blp.response(200, AuditVerifyOut)
+@blp.doc(responses=problems(403))
 def global_audit_verify():
     require_role("admin")
     return chain.verify(None)

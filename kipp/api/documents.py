@@ -13,6 +13,8 @@ from marshmallow import fields, validate
 
 from kipp.api.auth import caller, visible_or_404
 from kipp.api.competitions import get_competition
+from kipp.api.responses_base import problems
+from kipp.api.responses_judging import JobFullOut, JobOut
 from kipp.api.schemas import In
 from kipp.api.serializers import iso
 from kipp.documents import jobs
@@ -54,11 +56,13 @@ def job_json(job: DocumentJob, tz: str = "Asia/Jakarta", *, full: bool = False) 
 @blp.arguments(DocumentJobIn)
 @blp.response(
     202,
+    JobOut,
     description="Admin only. Certificates only in stage `awarded` (else 409 invalid_stage); "
     "`total` counts documents: one certificate per awarded entry, one score sheet per entry "
     "with a submitted sheet. A job without documents is `done` at once. Documents already "
     "issued are kept (same serial, same bytes).",
 )
+@blp.doc(responses=problems(409))
 def create(data, competition_id):
     comp = get_competition(competition_id)
     user = caller()
@@ -72,6 +76,7 @@ def create(data, competition_id):
 @blp.get("/document-jobs/<int:job_id>")
 @blp.response(
     200,
+    JobFullOut,
     description="Admin only (anyone else: 404, as for any resource they may not see). `status` "
     "is queued, running, done (every document rendered) or failed (every document tried, some "
     "failed after 3 attempts; see `errors`).",

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require_role, visible_or_404
 from kipp.api.competitions import get_competition
+from kipp.api.responses import EntryFullOut, EntryList, EntryPage, ReasonList, UploadOut
+from kipp.api.responses_base import BINARY, PDF, UPLOAD_BODY, problems
 from kipp.api.schemas import (
     AttachmentKind,
     BulkScreeningIn,
@@ -50,7 +52,8 @@ def dump(entry: Entry) -> dict:
 
 @blp.post("/competitions/<int:competition_id>/entries")
 @blp.arguments(EntryIn)
-@blp.response(201)
+@blp.response(201, EntryFullOut)
+@blp.doc(responses=problems(409))
 def create(data, competition_id):
     comp = get_competition(competition_id)
     user = caller()
@@ -63,7 +66,8 @@ def create(data, competition_id):
 
 @blp.get("/competitions/<int:competition_id>/entries")
 @blp.arguments(EntryListArgs, location="query")
-@blp.response(200)
+@blp.response(200, EntryPage)
+@blp.doc(responses=problems(403))
 def index(args, competition_id):
     comp = get_competition(competition_id)
     user = caller()
@@ -79,14 +83,15 @@ def index(args, competition_id):
 
 
 @blp.get("/entries/<int:entry_id>")
-@blp.response(200)
+@blp.response(200, EntryFullOut)
 def show(entry_id):
     return dump(get_entry(entry_id))
 
 
 @blp.patch("/entries/<int:entry_id>")
 @blp.arguments(EntryPatch)
-@blp.response(200)
+@blp.response(200, EntryFullOut)
+@blp.doc(responses=problems(409))
 def patch(data, entry_id):
     entry = get_entry(entry_id)
     if not can_edit_entry(caller(), entry):
@@ -97,7 +102,8 @@ def patch(data, entry_id):
 
 
 @blp.post("/entries/<int:entry_id>/submit")
-@blp.response(200)
+@blp.response(200, EntryFullOut)
+@blp.doc(responses=problems(409, 422))
 def submit(entry_id):
     entry = get_entry(entry_id)
     if not can_edit_entry(caller(), entry):
@@ -108,7 +114,8 @@ def submit(entry_id):
 
 
 @blp.post("/entries/<int:entry_id>/attachments")
-@blp.response(201)
+@blp.response(201, UploadOut)
+@blp.doc(requestBody=UPLOAD_BODY, responses=problems(409, 413, 415, 422))
 def upload(entry_id):
     """Multipart form: `file` (a PDF, checked by content) and `kind`."""
     entry = get_entry(entry_id)
@@ -158,12 +165,14 @@ def stream(att: Attachment):
 
 
 @blp.get("/attachments/<int:attachment_id>")
+@blp.response(200, BINARY, content_type=PDF, description="The PDF, as uploaded.")
 def download(attachment_id):
     return stream(get_attachment(attachment_id))
 
 
 @blp.delete("/attachments/<int:attachment_id>")
 @blp.response(204)
+@blp.doc(responses=problems(409))
 def delete(attachment_id):
     att = get_attachment(attachment_id)
     if not can_edit_entry(caller(), att.entry):
@@ -176,7 +185,7 @@ def delete(attachment_id):
 
 
 @blp.get("/screening-reasons")
-@blp.response(200)
+@blp.response(200, ReasonList)
 def reasons():
     caller()
     locale = str(get_locale() or "id")
@@ -188,7 +197,8 @@ def reasons():
 
 @blp.post("/entries/<int:entry_id>/screening")
 @blp.arguments(ScreeningIn)
-@blp.response(200)
+@blp.response(200, EntryFullOut)
+@blp.doc(responses=problems(409))
 def screen(data, entry_id):
     entry = get_entry(entry_id)
     actor = require_role("admin")
@@ -199,7 +209,8 @@ def screen(data, entry_id):
 
 @blp.post("/competitions/<int:competition_id>/screening/bulk")
 @blp.arguments(BulkScreeningIn)
-@blp.response(200)
+@blp.response(200, EntryList)
+@blp.doc(responses=problems(409))
 def screen_bulk(data, competition_id):
     comp = get_competition(competition_id)
     actor = require_role("admin")

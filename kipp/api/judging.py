@@ -1,9 +1,11 @@
 """/assignments, /me/assignments and score sheets (API contract § Assignments and scores).
 
 Visibility: an assignment and its sheet are visible to the assigned reviewer and to admins;
-anyone else gets 404. Only the assigned reviewer writes the sheet (admins get 404 on
-PUT/submit, as the contract says "others → 404"); only admins create, delete and reopen
-(a reviewer who can see the assignment gets 403).
+anyone else gets 404, and so does a reviewer who conflicts with the entry (a conflict declared
+after assignment: the sheet is deleted, or kept and marked `conflicted` once submitted).
+Only the assigned reviewer writes the sheet (admins get 404 on PUT/submit, as the contract
+says "others → 404"); only admins create, delete and reopen (a reviewer who can see the
+assignment gets 403).
 
 JSON numbers: score values and totals are computed as exact Decimals and sent as JSON
 numbers (the float of the 2-decimal value, e.g. 85.5). A draft's `total` is its running
@@ -21,6 +23,15 @@ from sqlalchemy.orm import joinedload
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require_role, visible_or_404
 from kipp.api.competitions import get_competition
+from kipp.api.responses_base import problems
+from kipp.api.responses_judging import (
+    AssignmentOut,
+    AssignmentPage,
+    AutoAssignOut,
+    LoadList,
+    MyAssignmentPage,
+    SheetOut,
+)
 from kipp.api.schemas import In
 from kipp.errors import Forbidden, ValidationFailed
 from kipp.extensions import db
@@ -94,6 +105,7 @@ def dump_assignment(a: Assignment) -> dict:
         "round": a.round,
         "status": a.status,
         "total": num(a.total) if a.status != "pending" else None,
+        "conflicted": a.conflicted,
         "version": a.version,
     }
 
@@ -159,7 +171,8 @@ def _listing(where, args):
 # ----------------------------------------------------------------- assignments
 @blp.post("/competitions/<int:competition_id>/assignments/auto")
 @blp.arguments(AutoAssignIn)
-@blp.response(200)
+@blp.response(200, AutoAssignOut)
+@blp.doc(responses=problems(409))
 def auto(data, competition_id):
     """Complete the round's assignments; 409 capacity_insufficient creates nothing."""
     comp = get_competition(competition_id)
@@ -179,7 +192,8 @@ def auto(data, competition_id):
 
 @blp.get("/competitions/<int:competition_id>/assignments")
 @blp.arguments(AssignmentListArgs, location="query")
-@blp.response(200)
+@blp.response(200, AssignmentPage)
+@blp.doc(responses=problems(403))
 def index(args, competition_id):
     """Every assignment of the competition (paged) with each reviewer's load and progress."""
     comp = get_competition(competition_id)
@@ -200,7 +214,8 @@ def index(args, competition_id):
 
 @blp.get("/competitions/<int:competition_id>/assignments/loads")
 @blp.arguments(AssignmentRoundArgs, location="query")
-@blp.response(200)
+@blp.response(200, LoadList)
+@blp.doc(responses=problems(403))
 def loads(args, competition_id):
     comp = get_competition(competition_id)
     require_role("admin")
@@ -210,7 +225,8 @@ def loads(args, competition_id):
 
 @blp.post("/assignments")
 @blp.arguments(AssignmentIn)
-@blp.response(201)
+@blp.response(201, AssignmentOut)
+@blp.doc(responses=problems(409))
 def create(data):
     actor = require_role("admin")
     entry = db.session.get(Entry, data["entry_id"])
@@ -226,13 +242,14 @@ def create(data):
 
 
 @blp.get("/assignments/<int:assignment_id>")
-@blp.response(200)
+@blp.response(200, AssignmentOut)
 def show(assignment_id):
     return dump_assignment(get_assignment(assignment_id))
 
 
 @blp.delete("/assignments/<int:assignment_id>")
 @blp.response(204)
+@blp.doc(responses=problems(409))
 def delete(assignment_id):
     a = get_assignment(assignment_id)
     actor = require_role("admin")
@@ -243,13 +260,15 @@ def delete(assignment_id):
 
 @blp.get("/me/assignments")
 @blp.arguments(MyAssignmentArgs, location="query")
-@blp.response(200)
+@blp.response(200, MyAssignmentPage)
+@blp.doc(responses=problems(403))
 def mine(args):
-    """The caller's own assignments (reviewers only) with progress counts."""
+    """The caller's own assignments (reviewers only) with progress counts; a sheet marked
+    conflicted (a conflict declared after submitting it) is no longer theirs to see."""
     user = caller()
     if not is_reviewer(user):
         raise Forbidden(_("Only reviewers have assignments."))
-    where = [Assignment.user_id == user.id]
+    where = [Assignment.user_id == user.id, Assignment.conflicted.is_(False)]
     body = out.page(_listing(where, args), args["page"], args["per_page"], dump_mine)
     for key in ("round", "competition_id"):
         if args.get(key) is not None:
@@ -260,14 +279,15 @@ def mine(args):
 
 # ----------------------------------------------------------------- score sheets
 @blp.get("/assignments/<int:assignment_id>/score")
-@blp.response(200)
+@blp.response(200, SheetOut)
 def sheet(assignment_id):
     return dump_sheet(get_assignment(assignment_id))
 
 
 @blp.put("/assignments/<int:assignment_id>/score")
 @blp.arguments(ScoreSheetIn)
-@blp.response(200)
+@blp.response(200, SheetOut)
+@blp.doc(responses=problems(409))
 def save(data, assignment_id):
     a = get_own_assignment(assignment_id)
     kwargs = {"comment": data["comment"]} if "comment" in data else {}
@@ -278,7 +298,8 @@ def save(data, assignment_id):
 
 @blp.post("/assignments/<int:assignment_id>/score/submit")
 @blp.arguments(ScoreVersionIn)
-@blp.response(200)
+@blp.response(200, SheetOut)
+@blp.doc(responses=problems(409, 422))
 def submit(data, assignment_id):
     a = get_own_assignment(assignment_id)
     scoring.submit_sheet(caller(), a, version=data.get("version"))
@@ -288,7 +309,8 @@ def submit(data, assignment_id):
 
 @blp.post("/assignments/<int:assignment_id>/score/reopen")
 @blp.arguments(ScoreReopenIn)
-@blp.response(200)
+@blp.response(200, SheetOut)
+@blp.doc(responses=problems(409))
 def reopen(data, assignment_id):
     a = get_assignment(assignment_id)
     if not is_admin(caller()):

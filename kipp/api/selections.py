@@ -13,16 +13,30 @@ from sqlalchemy.orm import selectinload
 
 from kipp.api.auth import caller, visible_or_404
 from kipp.api.competitions import get_competition
+from kipp.api.responses_base import BINARY, problems
+from kipp.api.responses_judging import RankingOut, SelectionFullOut, SelectionPage, SnapshotOut
 from kipp.api.schemas import In, PageArgs
 from kipp.api.serializers import iso
 from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.judging import exports, selections
 from kipp.judging.distribution import distribution
-from kipp.judging.queries import ROUND_FOR_TIER, RoundRanking, load_infos, load_pool, rank_round
+from kipp.judging.queries import (
+    ROUND_FOR_TIER,
+    RoundRanking,
+    for_reader,
+    load_infos,
+    load_pool,
+    rank_round,
+)
 from kipp.judging.ranking import MEAN, ZSCORE
 from kipp.models import Competition, Selection
-from kipp.permissions import can_export_results, can_select, can_view_ranking
+from kipp.permissions import (
+    can_export_results,
+    can_select,
+    can_view_ranking,
+    conflicted_agencies,
+)
 
 blp = Blueprint(
     "api_selections", __name__, url_prefix="/api/v1", description="Rankings, selections and exports"
@@ -111,15 +125,19 @@ def ranking_json(rr: RoundRanking) -> dict:
 @blp.arguments(RankingArgs, location="query")
 @blp.response(
     200,
+    RankingOut,
     description="Every ranked entry of the round in one response (not paged). "
     + NUMBERS_NOTE
     + "Entries without a submitted sheet are listed in `unscored`; `reviewers` (method zscore) "
     "gives each reviewer's mean, sd, sheet count and `deviates` flag.",
 )
+@blp.doc(responses=problems(403))
 def ranking(args, competition_id):
     comp = get_competition(competition_id)
-    _forbid_unless(can_view_ranking(caller(), comp))
-    body = ranking_json(rank_round(comp, args["round"], args["method"]))
+    user = caller()
+    _forbid_unless(can_view_ranking(user, comp, args["round"]))
+    rr = rank_round(comp, args["round"], args["method"])
+    body = ranking_json(for_reader(rr, conflicted_agencies(user)))
     # Thousands of rows: plain compact json.dumps (no key sorting, no per-value hook) is several
     # times faster than the framework's encoder; every value here is a plain JSON type.
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -160,7 +178,12 @@ def _full(sel: Selection, comp: Competition) -> dict:
     pool = load_pool(comp, ROUND_FOR_TIER[sel.tier])
     infos = load_infos([se.entry_id for se in sel.entries])
     body = selection_json(sel, comp, infos)
-    body["distribution"] = distribution([infos[se.entry_id] for se in sel.entries], pool.values())
+    hidden = conflicted_agencies(caller())  # a reader's distribution leaves out their conflicts
+    chosen = [infos[se.entry_id] for se in sel.entries]
+    body["distribution"] = distribution(
+        [e for e in chosen if e.agency_id not in hidden],
+        [e for e in pool.values() if e.agency_id not in hidden],
+    )
     return body
 
 
@@ -175,10 +198,12 @@ def _get_selection(selection_id: int) -> tuple[Selection, Competition]:
 @blp.arguments(SelectionIn)
 @blp.response(
     201,
+    SelectionFullOut,
     description="Chair only. Without `entry_ids` the top shortlist_size/final_size by mean; "
     "a split tie answers 409 tie_at_cut with `tied` and `places_left`. `score` values are JSON "
     "numbers (2 decimals).",
 )
+@blp.doc(responses=problems(409))
 def propose(data, competition_id):
     comp = get_competition(competition_id)
     user = caller()
@@ -192,7 +217,8 @@ def propose(data, competition_id):
 
 @blp.get("/competitions/<int:competition_id>/selections")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200, description="Every proposal and final selection, newest first.")
+@blp.response(200, SelectionPage, description="Every proposal and final selection, newest first.")
+@blp.doc(responses=problems(403))
 def index(args, competition_id):
     comp = get_competition(competition_id)
     _forbid_unless(can_view_ranking(caller(), comp))
@@ -216,7 +242,7 @@ def index(args, competition_id):
 
 
 @blp.get("/selections/<int:selection_id>")
-@blp.response(200)
+@blp.response(200, SelectionFullOut)
 def show(selection_id):
     sel, comp = _get_selection(selection_id)
     return _full(sel, comp)
@@ -225,6 +251,7 @@ def show(selection_id):
 @blp.get("/selections/<int:selection_id>/snapshot")
 @blp.response(
     200,
+    SnapshotOut,
     description="The frozen canonical record of a final selection; `snapshot_sha256` is the "
     "SHA-256 of its JSON with sorted keys and compact separators (UTF-8).",
 )
@@ -234,7 +261,8 @@ def snapshot(selection_id):
 
 
 @blp.post("/selections/<int:selection_id>/finalize")
-@blp.response(200)
+@blp.response(200, SelectionFullOut)
+@blp.doc(responses=problems(409))
 def finalize(selection_id):
     sel, comp = _get_selection(selection_id)
     user = caller()
@@ -252,19 +280,26 @@ def _download(comp: Competition, data: bytes, ext: str, mimetype: str) -> Respon
 
 
 @blp.get("/competitions/<int:competition_id>/results.csv")
-@blp.response(200, content_type="text/csv", description="UTF-8 with BOM; one row per entry.")
+@blp.response(
+    200, BINARY, content_type="text/csv", description="UTF-8 with BOM; one row per entry."
+)
+@blp.doc(responses=problems(403))
 def results_csv(competition_id):
     comp = get_competition(competition_id)
-    _forbid_unless(can_export_results(caller(), comp))
-    return _download(comp, exports.results_csv(comp), "csv", "text/csv")
+    user = caller()
+    _forbid_unless(can_export_results(user, comp))
+    data = exports.results_csv(comp, conflicted_agencies(user))
+    return _download(comp, data, "csv", "text/csv")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @blp.get("/competitions/<int:competition_id>/results.xlsx")
-@blp.response(200, content_type=XLSX, description="One row per submitted entry.")
+@blp.response(200, BINARY, content_type=XLSX, description="One row per submitted entry.")
+@blp.doc(responses=problems(403))
 def results_xlsx(competition_id):
     comp = get_competition(competition_id)
-    _forbid_unless(can_export_results(caller(), comp))
-    return _download(comp, exports.results_xlsx(comp), "xlsx", XLSX)
+    user = caller()
+    _forbid_unless(can_export_results(user, comp))
+    return _download(comp, exports.results_xlsx(comp, conflicted_agencies(user)), "xlsx", XLSX)

@@ -1,0 +1,318 @@
+"""/api/v1/openapi.json is true: real responses validate against it.
+
+The test client is wrapped so that every /api/v1 response of a walkthrough — the demo year from
+screening to certificates (tests/services/test_demo_walkthrough.py) followed by a tour of the
+remaining operations and of every error status — is checked against the document: its status
+must be declared for the operation, its content type must be one the status declares, and a
+JSON body must validate against the declared schema (success schemas name every key they
+allow). A second test checks the document's shape: every operation has a 2xx with a schema and
+problem+json 4xx answers, and none declares `default`.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+
+import pytest
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+from sqlalchemy import select
+
+from kipp.demo import DEMO_PASSWORD
+from kipp.extensions import db
+from kipp.models import Assignment, Competition, Entry, Selection
+from tests.conftest import PASSWORD
+from tests.services import test_demo_walkthrough as demo
+from tests.services.judging_fixtures import assign, submit_sheet
+from tests.web.test_permission_matrix import pdf_bytes
+from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture)
+
+A = "/api/v1"
+METHODS = ("get", "post", "put", "patch", "delete")
+PROBLEM = "application/problem+json"
+
+
+def resolved(node, doc):
+    """`node` with every local `$ref` replaced by a copy of its target."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = doc
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return resolved(copy.deepcopy(target), doc)
+        return {k: resolved(v, doc) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolved(v, doc) for v in node]
+    return node
+
+
+def operations(doc):
+    for path, item in doc["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield method, path, resolved(item[method], doc)
+
+
+class Conformance:
+    """Checks responses against the document; keeps what it saw and what did not conform."""
+
+    def __init__(self, doc: dict):
+        self.routes = []
+        for method, path, op in operations(doc):
+            pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path))
+            self.routes.append((method, re.compile(f"^{pattern}$"), path, op))
+        self.seen: set[tuple[str, str, int]] = set()
+        self.failures: list[str] = []
+
+    def check(self, method: str, path: str, resp) -> None:
+        method = method.lower()
+        found = [(t, op) for m, rx, t, op in self.routes if m == method and rx.match(path)]
+        where = f"{method.upper()} {path} → {resp.status_code}"
+        if not found:
+            if resp.status_code not in (404, 405):
+                self.failures.append(f"{where}: no such operation in the document")
+            return
+        template, op = found[0]
+        self.seen.add((method, template, resp.status_code))
+        declared = op["responses"].get(str(resp.status_code))
+        if declared is None:
+            self.failures.append(f"{where}: status not declared ({sorted(op['responses'])})")
+            return
+        content = declared.get("content", {})
+        if not content:
+            if resp.get_data():
+                self.failures.append(f"{where}: a body where none is declared")
+            return
+        if resp.mimetype not in content:
+            self.failures.append(f"{where}: {resp.mimetype} not in {sorted(content)}")
+            return
+        if resp.mimetype in ("application/json", PROBLEM):
+            schema = content[resp.mimetype]["schema"]
+            validator = OAS30Validator(schema, format_checker=oas30_format_checker)
+            for error in list(validator.iter_errors(resp.get_json()))[:3]:
+                at = "/".join(map(str, error.absolute_path))
+                self.failures.append(f"{where}: at /{at}: {error.message[:300]}")
+
+
+@pytest.fixture
+def conformance(app, client, monkeypatch):
+    """Every response of `client` under /api/v1 is checked against the document."""
+    found = Conformance(client.get(f"{A}/openapi.json").get_json())
+    original = client.open
+
+    def open_and_check(*args, **kwargs):
+        resp = original(*args, **kwargs)
+        if resp.request.path.startswith(f"{A}/") and not resp.request.path.endswith(
+            "/openapi.json"
+        ):
+            found.check(resp.request.method, resp.request.path, resp)
+        return resp
+
+    monkeypatch.setattr(client, "open", open_and_check)
+    return found
+
+
+def test_every_operation_declares_its_answers(client):
+    doc = client.get(f"{A}/openapi.json").get_json()
+    ops = list(operations(doc))
+    assert len(ops) >= 57
+    for method, path, op in ops:
+        where = f"{method.upper()} {path}"
+        responses = op["responses"]
+        assert "default" not in responses, where
+        success = [s for s in responses if s.startswith("2")]
+        assert success, f"{where}: no 2xx"
+        for status in success:
+            content = responses[status].get("content", {})
+            if status == "204":
+                assert not content, where
+                continue
+            assert content and all("schema" in c for c in content.values()), where
+            for media, c in content.items():
+                if media == "application/json":
+                    assert c["schema"].get("additionalProperties") is False, where
+        errors = [s for s in responses if s.startswith("4")]
+        assert "401" in errors, where
+        for status in errors:
+            content = responses[status]["content"]
+            assert list(content) == [PROBLEM], (where, status)
+            schema = content[PROBLEM]["schema"]
+            assert schema["properties"]["status"]["enum"] == [int(status)], (where, status)
+            assert schema["additionalProperties"] is True, (where, status)
+            assert {"type", "title", "status", "code", "detail"} <= set(schema["required"])
+
+
+# Operations the walkthrough and tour below do not answer with a 2xx (each still gets checked
+# whenever it answers at all).
+NOT_TOURED_2XX = {
+    ("delete", "/api/v1/auth/tokens/current"),
+}
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD) -> dict:
+    resp = client.post(f"{A}/auth/tokens", json={"email": email, "password": password})
+    assert resp.status_code == 201, resp.get_json()
+    return {"Authorization": f"Bearer {resp.get_json()['token']}"}
+
+
+def tour(app, client, make) -> None:
+    """After the demo year: the operations it did not call, and every error status."""
+    comp = db.session.scalar(select(Competition).where(Competition.name == "KIPP 2026"))
+    cid = comp.id
+    admin, chair = login(client, "admin@kipp.demo"), login(client, "chair@kipp.demo")
+    agency = login(client, "agency@kipp.demo")
+    evaluator = login(client, "evaluator1@kipp.demo")
+
+    def call(headers, method, path, status, **kw):
+        resp = client.open(f"{A}{path}", method=method, headers=headers, **kw)
+        resp.get_data()
+        resp.close()
+        assert resp.status_code == status, (method, path, resp.get_data(as_text=True)[:500])
+        return resp.get_json() if resp.is_json and resp.get_data() else resp
+
+    # accounts
+    agencies = call(admin, "GET", "/agencies?per_page=2", 200)
+    call(admin, "GET", f"/agencies/{agencies['items'][0]['id']}", 200)
+    new_agency = call(admin, "POST", "/agencies", 201,
+                      json={"name": "Kota Tour", "kind": "kota", "province": "Bali"})  # fmt: skip
+    call(admin, "POST", "/agencies", 409,
+         json={"name": "Kota Tour", "kind": "kota", "province": "Bali"})  # fmt: skip
+    me = call(evaluator, "GET", "/users/me", 200)
+    call(admin, "GET", "/users?per_page=5", 200)
+    call(admin, "GET", f"/users/{me['id']}", 200)
+    user = call(admin, "POST", "/users", 201, json={"email": "tour@example.id", "name": "Tour",
+                "role": "evaluator", "password": PASSWORD})  # fmt: skip
+    call(admin, "PATCH", f"/users/{user['id']}", 200,
+         json={"name": "Tour Two", "version": user["version"]})  # fmt: skip
+    call(admin, "PATCH", f"/users/{user['id']}", 409, json={"name": "X", "version": 0})
+    call(admin, "POST", f"/users/{user['id']}/conflicts", 201,
+         json={"agency_id": new_agency["id"], "reason": "Former employer"})  # fmt: skip
+
+    # competitions and audit
+    call(admin, "GET", "/competitions", 200)
+    call(evaluator, "GET", f"/competitions/{cid}", 200)
+    created = call(admin, "POST", "/competitions", 201, json={
+        "name": "KIPP Tour", "year": 2031, "submission_opens_at": "2031-01-01T00:00:00",
+        "submission_closes_at": "2031-06-30T23:59:59",
+        "criteria": [{"code": "signifikansi", "name": "Signifikansi", "weight": 100}]})  # fmt: skip
+    call(admin, "PATCH", f"/competitions/{created['id']}", 200, json={"final_size": 5})
+    call(admin, "GET", f"/competitions/{cid}/audit?per_page=20", 200)
+    call(admin, "GET", f"/competitions/{cid}/audit/verify", 200)
+    call(admin, "GET", "/audit?per_page=20", 200)
+    call(admin, "GET", "/audit/verify", 200)
+
+    # entries, attachments, screening (a competition open for submission)
+    open_comp = make.competition(stage="submission")
+    owner = make.user("agency")
+    db.session.commit()
+    own = login(client, owner.email, PASSWORD)
+    body = {"title": "Inovasi Tur", "group": "umum", "summary": "Ringkasan",
+            "answers": make.full_answers(open_comp), "started_on": "2018-01-01"}  # fmt: skip
+    entry = call(own, "POST", f"/competitions/{open_comp.id}/entries", 201, json=body)
+    entry = call(own, "PATCH", f"/entries/{entry['id']}", 200,
+                 json={"title": "Inovasi Tur 2", "version": entry["version"]})  # fmt: skip
+    files = {"kind": "decree", "file": (io.BytesIO(pdf_bytes()), "sk.pdf")}
+    att = call(own, "POST", f"/entries/{entry['id']}/attachments", 201, data=files)
+    call(own, "GET", f"/attachments/{att['id']}", 200)
+    call(own, "DELETE", f"/attachments/{att['id']}", 204)
+    bad = {"kind": "decree", "file": (io.BytesIO(b"not a pdf"), "sk.pdf")}
+    call(own, "POST", f"/entries/{entry['id']}/attachments", 415, data=bad)
+    app.config["KIPP_MAX_UPLOAD_BYTES"], limit = 100, app.config["KIPP_MAX_UPLOAD_BYTES"]
+    big = {"kind": "decree", "file": (io.BytesIO(pdf_bytes()), "sk.pdf")}
+    call(own, "POST", f"/entries/{entry['id']}/attachments", 413, data=big)
+    app.config["KIPP_MAX_UPLOAD_BYTES"] = limit
+    call(own, "POST", f"/entries/{entry['id']}/attachments", 422, data={"kind": "decree"})
+    call(own, "POST", f"/entries/{entry['id']}/submit", 200)
+    call(own, "PATCH", f"/entries/{entry['id']}", 409, json={"title": "Late"})
+    call(admin, "GET", f"/competitions/{open_comp.id}/entries", 200)
+    call(agency, "GET", "/screening-reasons", 200)
+    screening = make.competition(stage="screening")
+    waiting = make.entry(screening, owner, status="submitted")
+    db.session.commit()
+    call(admin, "POST", f"/competitions/{screening.id}/screening/bulk", 200,
+         json={"entry_ids": [waiting.id], "decision": "pass"})  # fmt: skip
+
+    # assignments and sheets (the demo competition is awarded: writes are refused)
+    sheet = db.session.scalar(select(Assignment).where(Assignment.competition_id == cid))
+    call(admin, "GET", f"/competitions/{cid}/assignments?per_page=5", 200)
+    call(admin, "GET", f"/competitions/{cid}/assignments/loads", 200)
+    call(admin, "GET", f"/assignments/{sheet.id}", 200)
+    call(admin, "GET", f"/assignments/{sheet.id}/score", 200)
+    call(admin, "POST", f"/assignments/{sheet.id}/score/reopen", 409, json={"reason": "Typo."})
+    call(admin, "DELETE", f"/assignments/{sheet.id}", 409)
+    judging = make.competition(stage="evaluation")
+    judged = make.entry(judging, owner, status="eligible")
+    db.session.commit()
+    pair = {"entry_id": judged.id, "user_id": me["id"], "round": "evaluation"}
+    made = call(admin, "POST", "/assignments", 201, json=pair)
+    call(admin, "DELETE", f"/assignments/{made['id']}", 204)
+    scored = submit_sheet(assign(judging, judged, make.user("evaluator")), 80)
+    db.session.commit()
+    call(admin, "POST", f"/assignments/{scored.id}/score/reopen", 200, json={"reason": "Typo."})
+
+    # rankings, selections, exports, documents
+    call(chair, "GET", f"/competitions/{cid}/ranking?round=panel&method=zscore", 200)
+    call(chair, "GET", f"/competitions/{cid}/selections", 200)
+    sel = db.session.scalar(select(Selection).where(Selection.competition_id == cid))
+    call(chair, "GET", f"/selections/{sel.id}", 200)
+    call(chair, "GET", f"/selections/{sel.id}/snapshot", 200)
+    call(chair, "POST", f"/selections/{sel.id}/finalize", 409)
+    call(chair, "POST", f"/competitions/{cid}/selections", 409, json={"tier": "final"})
+    call(chair, "GET", f"/selections/{sel.id}/recap", 200)
+    call(admin, "GET", f"/competitions/{cid}/results.csv", 200)
+    call(admin, "GET", f"/competitions/{cid}/results.xlsx", 200)
+    awarded = db.session.scalar(
+        select(Entry).where(Entry.competition_id == cid, Entry.status == "eligible")
+    )
+    call(admin, "GET", f"/entries/{awarded.id}/score-sheet", 200)
+    job = call(admin, "POST", f"/competitions/{cid}/document-jobs", 202,
+               json={"kind": "score_sheets"})  # fmt: skip
+    call(admin, "GET", f"/document-jobs/{job['id']}", 200)
+    shown = [call(admin, "GET", f"/entries/{se.entry_id}", 200) for se in sel.entries]
+    code = next(e["certificate_code"] for e in shown if e["certificate_code"])
+    call({}, "GET", f"/certificates/{code}", 200)
+    call(admin, "POST", f"/certificates/{code.rsplit('-', 1)[0]}/revoke", 200,
+         json={"reason": "Issued in error."})  # fmt: skip
+    call({}, "GET", f"/certificates/{code}", 200)
+    call(admin, "POST", f"/certificates/{code.rsplit('-', 1)[0]}/revoke", 409,
+         json={"reason": "Again."})  # fmt: skip
+
+    # every error status
+    call({}, "GET", "/users/me", 401)
+    call({"Authorization": "Bearer nope"}, "GET", f"/certificates/{code}", 401)
+    call(evaluator, "GET", "/users", 403)
+    call(admin, "GET", "/entries/99999", 404)
+    call(admin, "POST", "/agencies", 422, json={"name": ""})
+    call(admin, "POST", "/agencies", 400, data="{oops", content_type="application/json")
+    call(admin, "GET", "/agencies?per_page=0", 422)
+    for _ in range(11):
+        client.post(f"{A}/auth/tokens", json={"email": "chair@kipp.demo", "password": "wrong"})
+    call({}, "POST", "/auth/tokens", 429, json={"email": "chair@kipp.demo", "password": "wrong"})
+
+
+@pytest.mark.usefixtures("docs_app")
+def test_every_response_of_the_demo_year_conforms(app, client, conformance, make):
+    demo.test_demo_year_from_screening_to_certificates(app, client)
+    tour(app, client, make)
+    assert not conformance.failures, "\n".join(conformance.failures[:40])
+    answered = {(m, p) for m, p, status in conformance.seen if 200 <= status < 300}
+    every = {(m, p) for m, _rx, p, _op in conformance.routes}
+    assert every - answered == NOT_TOURED_2XX
+    statuses = {status for *_, status in conformance.seen}
+    assert {400, 401, 403, 404, 409, 413, 415, 422, 429} <= statuses
+
+
+def test_an_undeclared_body_or_status_is_caught(client, conformance, make, api):
+    """The checker itself: a body that breaks its schema and an undeclared status fail."""
+    admin = api(make.admin())
+    resp = admin.get(f"{A}/users/me")
+    assert not conformance.failures
+    body = resp.get_json() | {"password": "leaked"}
+    resp.set_data(json.dumps(body))
+    conformance.check("GET", f"{A}/users/me", resp)
+    assert "password" in conformance.failures[-1]
+    resp.status_code = 418
+    conformance.check("GET", f"{A}/users/me", resp)
+    assert "status not declared" in conformance.failures[-1]
