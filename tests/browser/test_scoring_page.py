@@ -3,12 +3,12 @@ autosave with field errors and stale-version handling, confirmation before submi
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.models import Assignment
 from tests.services.judging_fixtures import assign, evaluation_setup, full_values
-
-STATUS = "document.getElementById('autosave-status').textContent"
 
 
 def sheet(assignment_id):
@@ -18,7 +18,20 @@ def sheet(assignment_id):
 
 
 def wait_status(page, text):
-    page.wait_for_function(f"{STATUS}.includes({text!r})")
+    # expect() polls without eval(): the pages' Content-Security-Policy forbids
+    # 'unsafe-eval', which page.wait_for_function(<expression>) needs.
+    expect(page.locator("#autosave-status")).to_contain_text(text, timeout=10_000)
+
+
+SAVE_EVERY_MS = 3_000  # scoring.js: the autosave interval
+
+
+def autosave(page, assignment_id: int) -> None:
+    """Run the page's clock (Playwright's, installed before the page loaded) past one
+    autosave interval and wait for the PUT it sends, instead of waiting the interval out."""
+    url = f"/api/v1/assignments/{assignment_id}/score"
+    with page.expect_response(lambda r: r.request.method == "PUT" and r.url.endswith(url)):
+        page.clock.run_for(SAVE_EVERY_MS)
 
 
 def test_live_total_autosave_and_submit(page, live_server, make, login_as):
@@ -29,6 +42,7 @@ def test_live_total_autosave_and_submit(page, live_server, make, login_as):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     login_as(w.reviewers[0])
+    page.clock.install()  # timers run on their own, and jump ahead in autosave()
     page.goto(f"{live_server}/panel/?lang=en")
     page.click(f"#assignment-{aid} a")
     page.wait_for_selector("#score-form")
@@ -45,11 +59,13 @@ def test_live_total_autosave_and_submit(page, live_server, make, login_as):
     assert page.inner_text("#live-total") == "—"
 
     # Autosave: a 422 shows the error and keeps the input as typed; nothing is stored.
+    autosave(page, aid)
     wait_status(page, "check the highlighted")
     assert "at most 2 decimals" in page.inner_text("#score-form")
     assert page.input_value("#score_kebaruan") == "77.777"
     assert sheet(aid)[1] == {}
     page.fill("#score_kebaruan", "77.77")
+    autosave(page, aid)
     wait_status(page, "Saved")
     saved, values = sheet(aid)
     assert values == {
@@ -86,11 +102,23 @@ def test_dismissed_confirmation_submits_nothing(page, live_server, make, login_a
     aid = a.id
     login_as(w.reviewers[0])
     page.goto(f"{live_server}/panel/assignments/{aid}?lang=en")
-    page.on("dialog", lambda d: d.dismiss())
-    page.click("#submit-button")
-    page.wait_for_timeout(300)
+    submit_url = f"/panel/assignments/{aid}/submit"
+    submits = []
+    page.on(
+        "request", lambda r: r.method == "POST" and r.url.endswith(submit_url) and submits.append(r)
+    )
+    answers = iter([False, True])  # dismiss the first confirmation, accept the second
+    page.on("dialog", lambda d: d.accept() if next(answers) else d.dismiss())
+    with page.expect_event("dialog"):
+        page.click("#submit-button")
     assert page.is_visible("#score-form")
     assert sheet(aid)[0].status == "draft"
+    # The accepted confirmation submits once; a submit started by the dismissed one would
+    # have been sent before it and counted here.
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(submit_url)):
+        page.click("#submit-button")
+    assert len(submits) == 1
+    assert sheet(aid)[0].status == "submitted"
 
 
 def test_stale_version_keeps_a_local_copy(page, live_server, make, login_as):
@@ -98,11 +126,13 @@ def test_stale_version_keeps_a_local_copy(page, live_server, make, login_as):
     a = assign(w, w.entries[0], w.reviewers[0])
     aid = a.id
     login_as(w.reviewers[0])
+    page.clock.install()  # timers run on their own, and jump ahead in autosave()
     page.goto(f"{live_server}/panel/assignments/{aid}?lang=en")
     # Saved elsewhere (another tab) after this page was opened.
     scoring.save_sheet(a.user, a, {"kebaruan": 50})
     db.session.commit()
     page.fill("#score_kebaruan", "66")
+    autosave(page, aid)
     wait_status(page, "saved elsewhere")
     assert "66" in page.evaluate(f"localStorage.getItem('kipp:sheet:{aid}')")
     assert sheet(aid)[1] == {"kebaruan": Decimal("50.00")}
@@ -111,5 +141,6 @@ def test_stale_version_keeps_a_local_copy(page, live_server, make, login_as):
     assert page.input_value("#score_kebaruan") == "50.00"
     page.click("#autosave-restore button.primary")
     assert page.input_value("#score_kebaruan") == "66"
+    autosave(page, aid)
     wait_status(page, "Saved")
     assert sheet(aid)[1] == {"kebaruan": Decimal("66.00")}

@@ -130,15 +130,6 @@ def finalised_shortlist(comp: Competition, entries: list[Entry], chair: User) ->
     return sel
 
 
-def assert_problem(resp, status: int, code: str) -> dict:
-    """The response is problem+json with this status and machine code; returns the body."""
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
-
-
 def reload(model, ident):
     db.session.expire_all()
     return db.session.get(model, ident)

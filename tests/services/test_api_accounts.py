@@ -5,27 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kipp.extensions import db
 from kipp.models import Agency, Conflict, User
 from tests.conftest import PASSWORD
+from tests.helpers import assert_problem, count
 
 AGENCY = {"name": "Kabupaten Banyuwangi", "kind": "kabupaten", "province": "Jawa Timur"}
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    return body
-
-
-def count(model) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def no_secrets(body) -> None:

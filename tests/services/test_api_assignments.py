@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from kipp.accounts.services import add_conflict
 from kipp.extensions import db
 from kipp.models import Assignment, AuditEvent, User
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import (
-    assert_problem,
     assign,
     evaluation_setup,
     finalised_shortlist,

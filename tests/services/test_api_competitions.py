@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from kipp.extensions import db
 from kipp.models import Competition, Criterion, Entry
+from tests.helpers import assert_problem, count
 
 BASE = "/api/v1/competitions"
 CRITERIA = [
@@ -19,20 +20,6 @@ PANEL = [
     {"code": "substansi", "name": "Substansi", "weight": 50},
     {"code": "presentasi", "name": "Presentasi", "weight": 50},
 ]
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    return body
-
-
-def count(model) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def reload(comp_id: int) -> Competition:

@@ -11,30 +11,16 @@ from pathlib import Path
 import pytest
 import time_machine
 from pypdf import PdfWriter
-from sqlalchemy import func, select
 
 from kipp.entries.rules import years_before
 from kipp.extensions import db
 from kipp.models import Attachment, Entry
+from tests.helpers import assert_problem, count
 
 GROUPS_QUOTA_1 = {
     "umum": {"quota": 1, "min_implementation_years": 2},
     "replikasi": {"quota": 1, "min_implementation_years": 1},
 }
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    return body
-
-
-def count(model, *where) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def reload(entry_id: int) -> Entry:
@@ -477,7 +463,7 @@ def test_upload_pdf(world, make, app):
     assert body["sha256"] == hashlib.sha256(pdf).hexdigest()
     assert (body["filename"], body["size"]) == ("SK Inovator.pdf", len(pdf))
     att = db.session.get(Attachment, body["id"])
-    assert re.fullmatch(r"[0-9a-f]{32}", att.stored_name)
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", att.stored_name)
     files = stored_files(app)
     assert [f.name for f in files] == [att.stored_name]
     assert files[0].read_bytes() == pdf

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from kipp.extensions import db
 from kipp.models import Assignment, AuditEvent
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import (
     EVALUATION_CODES,
     PANEL_CODES,
-    assert_problem,
     assign,
     evaluation_setup,
     finalised_shortlist,

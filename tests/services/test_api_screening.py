@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from kipp.extensions import db
 from kipp.models import AuditEvent, Entry
+from tests.helpers import assert_problem
 
 REASON_CODES = {
     "implementation_too_young",
@@ -16,15 +17,6 @@ REASON_CODES = {
     "previous_winner",
     "off_theme",
 }
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    return body
 
 
 def reload(entry_id: int) -> Entry:

@@ -12,8 +12,9 @@ from kipp.extensions import db
 from kipp.judging.distribution import ISLAND_GROUPS, PROVINCES, canonical_province, island_group
 from kipp.judging.snapshot import snapshot_sha256
 from kipp.models import AuditEvent, Competition, Selection, SelectionEntry
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import finalised_shortlist, set_stage
-from tests.services.test_api_ranking import add_sheet, assert_problem, scored_world
+from tests.services.test_api_ranking import add_sheet, scored_world
 
 REASON = "Keterwakilan wilayah 3T dan replikasi yang kuat di Papua."
 SELECTIONS = "/api/v1/competitions/{}/selections"

@@ -15,17 +15,9 @@ from sqlalchemy.exc import DBAPIError
 from kipp.audit import chain
 from kipp.extensions import db
 from kipp.models import AuditEvent, AuditHead
+from tests.helpers import assert_problem
 
 EVENT_KEYS = {"seq", "at", "actor", "action", "object", "before", "after", "prev_hash", "hash"}
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    return body
 
 
 def actions(chain_name: str) -> list[str]:

@@ -14,8 +14,9 @@ from kipp.extensions import db
 from kipp.judging import selections
 from kipp.models import AuditEvent, Selection
 from tests.conftest import PASSWORD
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import set_stage
-from tests.services.test_api_ranking import assert_problem, scored_world
+from tests.services.test_api_ranking import scored_world
 
 SELECTIONS = "/api/v1/competitions/{}/selections"
 

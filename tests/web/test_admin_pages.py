@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kipp.accounts.services import update_user
 from kipp.audit.chain import chain_for, compute_hash
@@ -19,10 +19,7 @@ from kipp.competitions.services import update_competition
 from kipp.extensions import db
 from kipp.models import Agency, AuditEvent, Competition, Conflict, User
 from tests.conftest import PASSWORD
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+from tests.helpers import count
 
 
 def text(resp) -> str:

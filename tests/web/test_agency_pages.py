@@ -9,10 +9,11 @@ from html import unescape
 
 import pytest
 from pypdf import PdfWriter
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from kipp.extensions import db
 from kipp.models import Attachment, AuditEvent, Entry
+from tests.helpers import count
 
 
 def pdf_bytes() -> bytes:
@@ -49,10 +50,6 @@ def form_for(comp, **overrides) -> dict:
 def entry_title(entry_id: int) -> str:
     db.session.expire_all()
     return db.session.get(Entry, entry_id).title
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @pytest.fixture

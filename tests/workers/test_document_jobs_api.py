@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.exc import OperationalError
 
 from kipp.documents import jobs
 from kipp.extensions import db
 from kipp.models import AuditEvent, DocumentItem, DocumentJob
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import (
-    assert_problem,
     evaluation_setup,
     finalised_shortlist,
     set_stage,
@@ -49,15 +50,33 @@ def job_counts() -> tuple[int, int, int]:
 
 
 def broker_messages(app) -> list[str]:
-    url = app.config["CELERY_BROKER_URL"].removeprefix("sqla+")
-    engine = create_engine(url)
+    """The payloads waiting on the app's SQLAlchemy broker.
+
+    A broker that never received a message has no `kombu_message` table yet: that, and only
+    that, reads as "nothing sent". Any other failure (an unreachable database, another
+    transport) raises, so an outage is never mistaken for an empty queue.
+    """
+    url = app.config["CELERY_BROKER_URL"]
+    if not url.startswith("sqla+"):
+        raise ValueError(f"broker_messages reads SQLAlchemy brokers only, not {url!r}")
+    engine = create_engine(url.removeprefix("sqla+"))
     try:
         with engine.connect() as conn:
+            if not inspect(conn).has_table("kombu_message"):
+                return []
             return list(conn.execute(text("SELECT payload FROM kombu_message")).scalars())
-    except Exception:  # no table: nothing was ever sent
-        return []
     finally:
         engine.dispose()
+
+
+def test_broker_messages_reports_an_unreachable_broker_as_an_error(app):
+    assert broker_messages(app) == []  # a fresh broker: nothing sent, no error
+    app.config["CELERY_BROKER_URL"] = "sqla+sqlite:////proc/no-such-dir/broker.sqlite3"
+    with pytest.raises(OperationalError):
+        broker_messages(app)
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/6"
+    with pytest.raises(ValueError, match="SQLAlchemy brokers only"):
+        broker_messages(app)
 
 
 def test_admin_starts_a_certificate_job(app, make, api):
