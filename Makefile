@@ -28,6 +28,9 @@ browser-deps:
 translations: $(STAMP)
 	@$(BIN)/pybabel compile -d kipp/translations -D messages
 
+# The demo runs with the development defaults (published keys, seed-demo); KIPP_ENV must say
+# so explicitly, since anything else is production.
+run: export KIPP_ENV = development
 run: install
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
@@ -41,6 +44,16 @@ lint: $(STAMP)
 
 test: install browser-deps lint
 	$(BIN)/pytest -o addopts="-p no:cacheprovider" -q --durations=5
+
+# Schemathesis against a live app on PostgreSQL (scripts/fuzz.py; not part of `make test`).
+# FUZZ_SECONDS per login and round; fuzz-short is the CI version (at least 2,000 requests).
+.PHONY: fuzz fuzz-short
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py
+
+fuzz-short: $(STAMP)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-80} FUZZ_MIN_REQUESTS=$${FUZZ_MIN_REQUESTS:-2000} \
+		$(BIN)/python scripts/fuzz.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
