@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kipp.canonical import canonical_json
 from kipp.clock import now
 from kipp.extensions import db
 from kipp.models import AuditEvent, AuditHead, User
@@ -27,7 +28,7 @@ def chain_for(competition_id: int | None) -> str:
 
 
 def canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return canonical_json(data, default=str)
 
 
 def event_body(event: AuditEvent) -> dict:

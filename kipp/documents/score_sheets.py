@@ -20,8 +20,6 @@ Guarantees
 
 from __future__ import annotations
 
-import hashlib
-import json
 from decimal import Decimal
 from fractions import Fraction
 
@@ -30,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from kipp.canonical import canonical_json, sha256_hex
 from kipp.clock import local
 from kipp.documents import render, storage
 from kipp.errors import InvalidStage, NotFound
@@ -106,7 +105,7 @@ def _round_data(entry: Entry, round_: str, assignments: list[Assignment]) -> dic
     standing = ranking.items[0]
     return {
         "round": round_,
-        "criteria": [{"code": c.code, "name": c.name, "weight": c.weight} for c in criteria],
+        "criteria": [c.summary() for c in criteria],
         "criterion_means": [
             num(half_up(sum(map(Fraction, col), Fraction(0)) / len(col), 2)) if col else ""
             for col in columns
@@ -149,10 +148,7 @@ def score_sheet_data(entry: Entry) -> dict:
 
 
 def content_hash(data: dict, template: str) -> str:
-    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(
-        (render.layout_fingerprint(template) + "\n" + blob).encode("utf-8")
-    ).hexdigest()
+    return sha256_hex(render.layout_fingerprint(template) + "\n" + canonical_json(data))
 
 
 def _cached(kind: str, subject_id: int, template: str, data: dict) -> RenderedDocument:

@@ -6,13 +6,12 @@ strings ("85.00"); floats are refused, because they are not exact.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
+from kipp.canonical import canonical_json, sha256_hex
 from kipp.judging.ranking import Ranking
 
 
@@ -68,5 +67,4 @@ def snapshot_sha256(data: Any) -> str:
 
     Independent of dict insertion order and set order; Decimals hash as their strings.
     """
-    text = json.dumps(jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(canonical_json(jsonable(data)))
