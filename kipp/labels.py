@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from kipp.models import AGENCY_KINDS, ROLES, ROUNDS, STAGES, TIERS
+from kipp.models import AGENCY_KINDS, ATTACHMENT_KINDS, ROLES, ROUNDS, STAGES, TIERS
+from kipp.models.documents import JOB_STATUSES
+from kipp.models.entries import ENTRY_STATUSES, REPLICATION_TYPES
+from kipp.models.judging import SHEET_STATUSES
 
 AGENCY_KIND_LABELS = {
     "kementerian": _l("Ministry"),
@@ -51,3 +54,45 @@ assert tuple(ROUND_LABELS) == ROUNDS
 
 TIER_LABELS = {"shortlist": _l("Shortlist"), "final": _l("Final tier")}
 assert tuple(TIER_LABELS) == TIERS
+
+ENTRY_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "eligible": _l("Eligible"),
+    "ineligible": _l("Ineligible"),
+}
+assert tuple(ENTRY_STATUS_LABELS) == ENTRY_STATUSES
+
+# The screening queue's filter: a submitted entry is "unscreened" there.
+SCREENING_STATUS_LABELS = {
+    "submitted": _l("Unscreened"),
+    "eligible": _l("Eligible"),
+    "ineligible": _l("Ineligible"),
+    "all": _l("All"),
+}
+
+ATTACHMENT_KIND_LABELS = {
+    "decree": _l("Decree on the innovator (SK)"),
+    "replication_statement": _l("Replication statement"),
+    "evidence": _l("Evidence of implementation"),
+    "other": _l("Other document"),
+}
+assert tuple(ATTACHMENT_KIND_LABELS) == ATTACHMENT_KINDS
+
+REPLICATION_LABELS = {"adaptasi": _l("Adaptation"), "modifikasi": _l("Modification")}
+assert set(REPLICATION_LABELS) == set(REPLICATION_TYPES)
+
+SHEET_STATUS_LABELS = {
+    "pending": _l("Not started"),
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+}
+assert tuple(SHEET_STATUS_LABELS) == SHEET_STATUSES
+
+JOB_STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Finished with failures"),
+}
+assert tuple(JOB_STATUS_LABELS) == JOB_STATUSES

@@ -137,7 +137,7 @@ def dump_sheet(a: Assignment) -> dict:
         "status": a.status,
         "version": a.version,
         "submitted_at": out.iso(a.submitted_at, comp.timezone),
-        "criteria": [{"code": c.code, "name": c.name, "weight": c.weight} for c in criteria],
+        "criteria": [c.summary() for c in criteria],
     }
 
 

@@ -34,15 +34,6 @@ def user(u: User) -> dict:
 def competition(c: Competition) -> dict:
     tz = c.timezone
 
-    def crit(k):
-        return {
-            "code": k.code,
-            "name": k.name,
-            "weight": k.weight,
-            "word_limit": k.word_limit,
-            "guidance": k.guidance,
-        }
-
     return {
         "id": c.id,
         "name": c.name,
@@ -59,8 +50,8 @@ def competition(c: Competition) -> dict:
         "shortlist_size": c.shortlist_size,
         "final_size": c.final_size,
         "evaluators_per_entry": c.evaluators_per_entry,
-        "criteria": [crit(k) for k in c.round_criteria("evaluation")],
-        "panel_criteria": [crit(k) for k in c.round_criteria("panel")],
+        "criteria": [k.definition() for k in c.round_criteria("evaluation")],
+        "panel_criteria": [k.definition() for k in c.round_criteria("panel")],
     }
 
 

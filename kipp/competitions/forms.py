@@ -141,16 +141,7 @@ class CompetitionForm(FlaskForm):
             return local(value, comp.timezone).replace(tzinfo=None)
 
         def rows(round_):
-            return [
-                {
-                    "code": k.code,
-                    "name": k.name,
-                    "weight": k.weight,
-                    "word_limit": k.word_limit,
-                    "guidance": k.guidance,
-                }
-                for k in comp.round_criteria(round_)
-            ]
+            return [k.definition() for k in comp.round_criteria(round_)]
 
         data = {
             "name": comp.name,

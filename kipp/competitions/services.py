@@ -217,16 +217,7 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
         rounds = {"evaluation": data.get("criteria"), "panel": data.get("panel_criteria")}
         for round_, items in rounds.items():
             if items is None:
-                rounds[round_] = [
-                    {
-                        "code": k.code,
-                        "name": k.name,
-                        "weight": k.weight,
-                        "word_limit": k.word_limit,
-                        "guidance": k.guidance,
-                    }
-                    for k in comp.round_criteria(round_)
-                ]
+                rounds[round_] = [k.definition() for k in comp.round_criteria(round_)]
         comp.criteria = []
         db.session.flush()
         comp.criteria = _criteria_rows(rounds["evaluation"], "evaluation") + _criteria_rows(

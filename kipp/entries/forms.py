@@ -21,26 +21,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kipp.labels import AGENCY_STAGE_LABELS
+from kipp.labels import ATTACHMENT_KIND_LABELS, REPLICATION_LABELS
 from kipp.limits import ANSWER_MAX, INT32_MAX, INT32_MIN, SUMMARY_MAX, TITLE_MAX, URL_MAX
 from kipp.models import ATTACHMENT_KINDS, Competition, Entry
 
 ANSWER_PREFIX = "ans_"
 
-KIND_LABELS = {
-    "decree": _l("Decree on the innovator (SK)"),
-    "replication_statement": _l("Replication statement"),
-    "evidence": _l("Evidence of implementation"),
-    "other": _l("Other document"),
-}
-REPLICATION_LABELS = {"adaptasi": _l("Adaptation"), "modifikasi": _l("Modification")}
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "eligible": _l("Eligible"),
-    "ineligible": _l("Ineligible"),
-}
-STAGE_LABELS = AGENCY_STAGE_LABELS
 # The fields sent to the service as they are (None when left empty, except text bodies).
 PLAIN_FIELDS = ("title", "group", "summary")
 OPTIONAL_FIELDS = ("category", "video_url", "replicates", "replication_type")
@@ -137,7 +123,8 @@ def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) 
 
 class AttachmentForm(FlaskForm):
     kind = SelectField(
-        _l("Kind of document"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in ATTACHMENT_KINDS]
+        _l("Kind of document"),
+        choices=[SelectChoice(k, ATTACHMENT_KIND_LABELS[k]) for k in ATTACHMENT_KINDS],
     )
     file = FileField(_l("PDF file"), validators=[FileRequired(_l("Choose a file."))])
 

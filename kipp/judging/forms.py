@@ -21,18 +21,13 @@ from wtforms.widgets import HiddenInput
 
 from kipp.judging import scoring
 from kipp.judging.totals import InvalidValue, sheet_total, validate_value
+from kipp.labels import SHEET_STATUS_LABELS
 from kipp.limits import INT32_MAX, INT32_MIN
 from kipp.models import Assignment
 
 SCORE_PREFIX = "score_"
 # "85,5": the Indonesian decimal comma, typed where a browser does not normalise it.
 _DECIMAL_COMMA = re.compile(r"^\s*(\d+),(\d+)\s*$")
-
-STATUS_LABELS = {
-    "pending": _l("Not started"),
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-}
 
 
 def score_field(code: str) -> str:
@@ -133,7 +128,7 @@ def preview_total(form: ScoreSheetForm, weights: dict[str, int]) -> Decimal | No
 def scoring_messages() -> dict:
     """Raw translated patterns for scoring.js, which fills in `%(name)s` itself."""
     return {
-        "draft": str(STATUS_LABELS["draft"]),
+        "draft": str(SHEET_STATUS_LABELS["draft"]),
         "unsaved": _("Changes not saved yet"),
         "saving": _("Saving…"),
         "saved": _("Saved %(time)s"),

@@ -213,9 +213,7 @@ def ranking_digest(rr: RoundRanking) -> str:
 
 
 def _criteria(comp: Competition, round_: str) -> list[dict]:
-    return [
-        {"code": c.code, "name": c.name, "weight": c.weight} for c in comp.round_criteria(round_)
-    ]
+    return [c.summary() for c in comp.round_criteria(round_)]
 
 
 def build_snapshot(comp: Competition, sel: Selection, rr: RoundRanking) -> dict:

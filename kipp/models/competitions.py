@@ -134,3 +134,11 @@ class Criterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     competition: Mapped[Competition] = relationship(back_populates="criteria")
+
+    def summary(self) -> dict:
+        """{"code", "name", "weight"}: what a ranking, a score sheet or a snapshot records."""
+        return {"code": self.code, "name": self.name, "weight": self.weight}
+
+    def definition(self) -> dict:
+        """The criterion as the competition's settings state it (API, forms, re-saving)."""
+        return self.summary() | {"word_limit": self.word_limit, "guidance": self.guidance}

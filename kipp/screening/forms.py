@@ -16,18 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kipp.labels import AGENCY_KIND_LABELS as KIND_LABELS
+from kipp.labels import AGENCY_KIND_LABELS, SCREENING_STATUS_LABELS
 from kipp.limits import INT32_MAX
 from kipp.models import AGENCY_KINDS
 from kipp.screening.queries import DEFAULT_STATUS, QueueFilter
 from kipp.screening.reasons import REASONS, label
-
-STATUS_LABELS = {
-    "submitted": _l("Unscreened"),
-    "eligible": _l("Eligible"),
-    "ineligible": _l("Ineligible"),
-    "all": _l("All"),
-}
 
 
 def _ids_in_range(form, field) -> None:
@@ -59,7 +52,7 @@ class FilterForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=choices(STATUS_LABELS.items()),
+        choices=choices(SCREENING_STATUS_LABELS.items()),
         default=DEFAULT_STATUS,
         validate_choice=False,
     )
@@ -72,7 +65,7 @@ class FilterForm(FlaskForm):
         super().__init__(formdata=request.args, **kwargs)
         self.group.choices = choices([("", _l("Any group"))] + [(g, g.title()) for g in groups])
         self.kind.choices = choices(
-            [("", _l("Any kind"))] + [(k, KIND_LABELS.get(k, k)) for k in AGENCY_KINDS]
+            [("", _l("Any kind"))] + [(k, AGENCY_KIND_LABELS.get(k, k)) for k in AGENCY_KINDS]
         )
         self.province.choices = choices([("", _l("Any province"))] + [(p, p) for p in provinces])
 

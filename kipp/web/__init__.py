@@ -8,8 +8,6 @@ from flask_login import current_user, login_required
 
 from kipp import labels
 from kipp.clock import local
-from kipp.entries.forms import KIND_LABELS as ATTACHMENT_KIND_LABELS
-from kipp.entries.forms import REPLICATION_LABELS
 from kipp.permissions import (
     can_edit_entry,
     can_manage_competition,
@@ -79,13 +77,6 @@ def register_web(app: Flask) -> None:
         STAGE_LABELS=labels.STAGE_LABELS,
         ROUND_LABELS=labels.ROUND_LABELS,
         TIER_LABELS=labels.TIER_LABELS,
-        ATTACHMENT_KIND_LABELS=ATTACHMENT_KIND_LABELS,
-        REPLICATION_LABELS=REPLICATION_LABELS,
+        ATTACHMENT_KIND_LABELS=labels.ATTACHMENT_KIND_LABELS,
+        REPLICATION_LABELS=labels.REPLICATION_LABELS,
     )
-
-    @app.after_request
-    def _security_headers(resp):
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        return resp

@@ -27,9 +27,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from kipp.clock import now
 from kipp.entries import queries, services, storage
 from kipp.entries.forms import (
-    KIND_LABELS,
-    STAGE_LABELS,
-    STATUS_LABELS,
     AttachmentForm,
     editor_messages,
     entry_form,
@@ -37,6 +34,7 @@ from kipp.entries.forms import (
 from kipp.entries.rules import word_count
 from kipp.errors import DomainError
 from kipp.extensions import db
+from kipp.labels import AGENCY_STAGE_LABELS, ATTACHMENT_KIND_LABELS, ENTRY_STATUS_LABELS
 from kipp.models import Attachment, Competition, Entry, Stage
 from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
 
@@ -88,8 +86,8 @@ def dashboard():
     return render_template(
         "agency/dashboard.html",
         panels=panels,
-        status_labels=STATUS_LABELS,
-        stage_labels=STAGE_LABELS,
+        status_labels=ENTRY_STATUS_LABELS,
+        stage_labels=AGENCY_STAGE_LABELS,
         js_messages=editor_messages(now()),
     )
 
@@ -140,8 +138,8 @@ def render_editor(
         loose_errors=loose_errors or [],
         upload_form=upload_form or AttachmentForm(formdata=None),
         upload_error=upload_error,
-        kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
+        kind_labels=ATTACHMENT_KIND_LABELS,
+        status_labels=ENTRY_STATUS_LABELS,
         js_messages=editor_messages(now()),
         max_mb=current_app.config["KIPP_MAX_UPLOAD_BYTES"] // 2**20,
         typed=typed,

@@ -28,7 +28,7 @@ from kipp.extensions import db
 from kipp.judging import assignments as service
 from kipp.judging import scoring
 from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
-from kipp.labels import ROUND_LABELS
+from kipp.labels import ROUND_LABELS, SHEET_STATUS_LABELS
 from kipp.limits import INT32_MAX, PAGE_MAX, PER_ENTRY_MAX, SIZE_MAX
 from kipp.models import ROUNDS, Assignment, Competition, Entry, Stage, User
 from kipp.models.judging import SHEET_STATUSES
@@ -39,7 +39,6 @@ bp = Blueprint("assignments_web", __name__, url_prefix="/admin/assignments")
 
 PER_PAGE = 50
 SHORT_SHOWN = 20
-SHEET_LABELS = {"pending": _l("Not started"), "draft": _l("Draft"), "submitted": _l("Submitted")}
 
 
 class AutoAssignForm(FlaskForm):
@@ -183,7 +182,7 @@ def _render(comp: Competition, round_: str, status: int = 200, **forms):
         here=lambda **change: _here(comp, round_, **change),
         action=lambda endpoint, **ids: _action(endpoint, comp, round_, **ids),
         ROUND_LABELS=ROUND_LABELS,
-        SHEET_LABELS=SHEET_LABELS,
+        SHEET_STATUS_LABELS=SHEET_STATUS_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         STAGE_LABELS=STAGE_LABELS,
     ), status

@@ -22,18 +22,13 @@ from wtforms.validators import DataRequired
 from kipp.documents import jobs, kinds
 from kipp.errors import DomainError
 from kipp.extensions import db
+from kipp.labels import JOB_STATUS_LABELS
 from kipp.models import Competition, DocumentJob, Stage
 from kipp.web.admin import STAGE_LABELS, admin_required
 
 bp = Blueprint("documents_web", __name__, url_prefix="/admin/documents")
 
 JOB_KIND_LABELS = kinds.LABELS
-STATUS_LABELS = {
-    "queued": _l("Queued"),
-    "running": _l("Running"),
-    "done": _l("Done"),
-    "failed": _l("Finished with failures"),
-}
 JOBS_SHOWN = 20
 
 
@@ -59,8 +54,8 @@ def _page(comp: Competition, form: DocumentJobForm, status: int = 200, detail: s
         detail=detail,
         jobs=[(job, jobs.job_errors(job)) for job in rows],
         JOB_KIND_LABELS=JOB_KIND_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
-        status_labels_json={k: str(v) for k, v in STATUS_LABELS.items()},
+        JOB_STATUS_LABELS=JOB_STATUS_LABELS,
+        status_labels_json={k: str(v) for k, v in JOB_STATUS_LABELS.items()},
         STAGE_LABELS=STAGE_LABELS,
     ), status
 

@@ -20,18 +20,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from kipp.entries.forms import STAGE_LABELS
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.judging.forms import (
-    STATUS_LABELS,
     preview_total,
     score_field,
     score_form,
     scoring_messages,
 )
-from kipp.labels import ROUND_LABELS
+from kipp.labels import ROUND_LABELS, SHEET_STATUS_LABELS, STAGE_LABELS
 from kipp.models import Assignment, Competition, Entry
 from kipp.permissions import can_score, is_reviewer
 
@@ -134,7 +132,7 @@ def assignments():
         groups=my_rounds(current_user.id, status),
         status=status,
         statuses=STATUSES,
-        status_labels=STATUS_LABELS,
+        status_labels=SHEET_STATUS_LABELS,
         round_labels=ROUND_LABELS,
     )
 
@@ -202,7 +200,7 @@ def render_sheet(
         prev_id=prev_id,
         next_id=next_id,
         score_field=score_field,
-        status_labels=STATUS_LABELS,
+        status_labels=SHEET_STATUS_LABELS,
         round_labels=ROUND_LABELS,
         stage_labels=STAGE_LABELS,
         js_messages=scoring_messages(),

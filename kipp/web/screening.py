@@ -17,12 +17,11 @@ from kipp.entries.rules import old_enough
 from kipp.entries.services import closing_day
 from kipp.errors import DomainError, ValidationFailed
 from kipp.extensions import db
+from kipp.labels import AGENCY_KIND_LABELS, SCREENING_STATUS_LABELS
 from kipp.models import Competition, Entry, User
 from kipp.permissions import can_screen
 from kipp.screening import queries
 from kipp.screening.forms import (
-    KIND_LABELS,
-    STATUS_LABELS,
     BulkForm,
     DecisionForm,
     FilterForm,
@@ -90,8 +89,8 @@ def _render_queue(comp: Competition, bulk: BulkForm, status: int = 200, errors=N
         bulk=bulk,
         checked=checked,
         errors=errors or [],
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
+        status_labels=SCREENING_STATUS_LABELS,
+        kind_labels=AGENCY_KIND_LABELS,
         reason_label=_reason_label,
     ), status
 
@@ -177,8 +176,8 @@ def _render_entry(comp, entry, f, form, status: int = 200, errors=None):
         criteria=comp.round_criteria("evaluation"),
         current=_current(entry),
         screened_by=db.session.get(User, entry.screened_by_id) if entry.screened_by_id else None,
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
+        status_labels=SCREENING_STATUS_LABELS,
+        kind_labels=AGENCY_KIND_LABELS,
         reason_label=_reason_label,
     ), status
 
@@ -208,7 +207,7 @@ def entry(competition_id: int, entry_id: int):
         db.session.rollback()
         return _render_entry(comp, entry, f, form, exc.status, _put_errors(form, exc))
     db.session.commit()
-    status = STATUS_LABELS[entry.status]
+    status = SCREENING_STATUS_LABELS[entry.status]
     flash(_("“%(title)s” is now %(status)s.", title=entry.title, status=status), "ok")
     next_id = queries.neighbours(comp.id, f, entry.id)[1]
     if next_id is None:

@@ -22,8 +22,6 @@ Guarantees
 
 from __future__ import annotations
 
-import json
-
 from flask import (
     Blueprint,
     Response,
@@ -43,6 +41,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
+from kipp.canonical import canonical_json
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.judging import selections
@@ -57,10 +56,9 @@ from kipp.judging.queries import (
     rank_round,
 )
 from kipp.judging.ranking import MEAN, ZSCORE, overrides_needing_justification
+from kipp.labels import AGENCY_KIND_LABELS, STAGE_LABELS
 from kipp.models import STAGES, Competition, Selection, SelectionEntry, User
 from kipp.permissions import can_select, can_view_ranking, conflicted_agencies
-from kipp.screening.forms import KIND_LABELS
-from kipp.web.admin import STAGE_LABELS
 
 bp = Blueprint("selection_web", __name__, url_prefix="/selection")
 
@@ -88,7 +86,7 @@ def _readers_only():
 @bp.context_processor
 def _helpers():
     # Labels of flags, rounds, tiers and dimensions live in selection/_macros.html.
-    return {"STAGE_LABELS": STAGE_LABELS, "KIND_LABELS": KIND_LABELS}
+    return {"STAGE_LABELS": STAGE_LABELS}
 
 
 def _competition(competition_id: int) -> Competition:
@@ -194,7 +192,7 @@ def _render_ranking(
     return render_template(
         "selection/ranking.html",
         regions={p: (canonical_province(p), island_group(p)) for p in provinces},
-        kind_labels={k: str(v) for k, v in KIND_LABELS.items()},
+        kind_labels={k: str(v) for k, v in AGENCY_KIND_LABELS.items()},
         comp=comp,
         rr=rr,
         round_=round_,
@@ -268,10 +266,7 @@ def _criteria(sel: Selection, comp: Competition) -> list[dict]:
     """The criteria frozen in a final snapshot; the competition's current ones otherwise."""
     if sel.status == "final" and sel.snapshot and "criteria" in sel.snapshot:
         return list(sel.snapshot["criteria"])
-    return [
-        {"code": c.code, "name": c.name, "weight": c.weight}
-        for c in comp.round_criteria(ROUND_FOR_TIER[sel.tier])
-    ]
+    return [c.summary() for c in comp.round_criteria(ROUND_FOR_TIER[sel.tier])]
 
 
 def _render_proposal(
@@ -337,7 +332,7 @@ def snapshot(selection_id: int):
     sel, _comp = _selection(selection_id)
     if sel.status != "final" or sel.snapshot is None:
         abort(404)
-    text = json.dumps(sel.snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = canonical_json(sel.snapshot)
     name = f"kipp-selection-{sel.id}-{sel.tier}.json"
     return Response(
         text.encode("utf-8"),

@@ -16,7 +16,6 @@ from wtforms import Field, FieldList, FormField
 
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.labels import AGENCY_KIND_LABELS as KIND_LABELS
 from kipp.labels import ROLE_LABELS, STAGE_LABELS
 from kipp.limits import PAGE_MAX
 from kipp.permissions import is_admin
@@ -35,7 +34,6 @@ def _helpers():
     return {
         "STAGE_LABELS": STAGE_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
-        "KIND_LABELS": KIND_LABELS,
         "page_url": page_url,
     }
 

@@ -26,8 +26,9 @@ from kipp.accounts.forms import (
 from kipp.competitions.services import check_version
 from kipp.errors import DomainError
 from kipp.extensions import db
+from kipp.labels import AGENCY_KIND_LABELS
 from kipp.models import AGENCY_KINDS, ROLES, Agency, Conflict, User
-from kipp.web.admin import KIND_LABELS, ROLE_LABELS, admin_required, bp, page_arg, show_error
+from kipp.web.admin import ROLE_LABELS, admin_required, bp, page_arg, show_error
 
 PER_PAGE = 100
 
@@ -45,7 +46,7 @@ def _all_agencies() -> list[Agency]:
 @admin_required
 def agencies():
     form = AgencyForm()
-    form.set_kind_labels(KIND_LABELS)
+    form.set_kind_labels(AGENCY_KIND_LABELS)
     status = 200
     if form.validate_on_submit():
         try:
