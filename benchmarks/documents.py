@@ -212,7 +212,7 @@ def app_way(kind: str, ids: list[int], pool, chunk: int) -> tuple[float, float, 
 def naive_way(kind: str, ids: list[int], start: int = 0) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of the naive way in this process (`start`: how many
     certificates earlier parts rendered, for their serials and awards)."""
-    from kipp.documents import certificates, render, storage
+    from kipp.documents import certificates, codes, render, storage
     from kipp.documents.score_sheets import score_sheet_data
     from kipp.extensions import db
     from kipp.models import Certificate, Entry
@@ -224,7 +224,7 @@ def naive_way(kind: str, ids: list[int], start: int = 0) -> tuple[float, float]:
             cert = Certificate(
                 entry=entry,
                 competition_id=entry.competition_id,
-                serial=certificates.format_serial(2026, 900000 + n),
+                serial=codes.format_serial(2026, 900000 + n),
                 award="final" if n < 45 else "shortlist",
                 issued_at=datetime(2026, 11, 23, 3, tzinfo=UTC),
             )

@@ -6,7 +6,19 @@ not revealed). `can_*` write predicates decide between allowed and 403 for reada
 
 from __future__ import annotations
 
-from kipp.models import STAGES, Competition, Entry, User
+from sqlalchemy import exists, select
+
+from kipp.extensions import db
+from kipp.models import (
+    STAGES,
+    Assignment,
+    Certificate,
+    Competition,
+    Entry,
+    Selection,
+    SelectionEntry,
+    User,
+)
 
 
 def is_admin(user: User | None) -> bool:
@@ -31,9 +43,33 @@ def can_read_entry(user: User | None, entry: Entry) -> bool:
         return True
     if user.role == "agency":
         return user.agency_id == entry.agency_id
-    from kipp.judging.visibility import reviewer_may_read
-
     return reviewer_may_read(user, entry)
+
+
+def reviewer_may_read(user: User, entry: Entry) -> bool:
+    """Assigned reviewers read their entries; the chair and panelists also read every entry of
+    a selection (they decide on it). Never an entry of an agency the reviewer conflicts with,
+    even when an assignment (a sheet marked `conflicted`) predates the declared conflict.
+    One indexed query each."""
+    if conflicts_with(user, entry):
+        return False
+    assigned = select(Assignment.id).where(
+        Assignment.entry_id == entry.id,
+        Assignment.user_id == user.id,
+        Assignment.conflicted.is_(False),
+    )
+    if db.session.scalar(select(exists(assigned))):
+        return True
+    if user.role not in ("chair", "panelist"):
+        return False
+    selected = (
+        select(SelectionEntry.id)
+        .join(Selection)
+        .where(
+            SelectionEntry.entry_id == entry.id, Selection.competition_id == entry.competition_id
+        )
+    )
+    return bool(db.session.scalar(select(exists(selected))))
 
 
 def can_edit_entry(user: User | None, entry: Entry) -> bool:
@@ -115,3 +151,27 @@ def can_select(user: User | None, competition: Competition | None = None) -> boo
 
 def can_export_results(user: User | None, competition: Competition | None = None) -> bool:
     return bool(user and user.is_authenticated and user.role in ("admin", "chair"))
+
+
+# ----------------------------------------------------------------- documents
+def can_download_certificate(user: User | None, cert: Certificate) -> bool:
+    """Admins, and the entry's own agency while the certificate is not revoked."""
+    if not (user and user.is_authenticated) or not cert.stored_name:
+        return False
+    if user.role == "admin":
+        return True
+    return (
+        user.role == "agency" and user.agency_id == cert.entry.agency_id and cert.revoked_at is None
+    )
+
+
+def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
+    """Admins; the chair and panelists for entries they may read — never one they conflict
+    with, even when they scored it before declaring the conflict."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.role == "admin":
+        return True
+    if user.role not in ("chair", "panelist") or conflicts_with(user, entry):
+        return False
+    return can_read_entry(user, entry)

@@ -14,11 +14,11 @@ from kipp.api.auth import caller, require_role, visible_or_404
 from kipp.api.responses import CertificateOut, RevokedOut
 from kipp.api.responses_base import BINARY, PDF, problems
 from kipp.api.schemas import In
-from kipp.documents import certificates, score_sheets, storage
+from kipp.documents import certificates, codes, score_sheets, storage
 from kipp.errors import NotFound
 from kipp.extensions import db
 from kipp.models import Entry, Selection
-from kipp.permissions import can_view_ranking
+from kipp.permissions import can_download_certificate, can_read_score_sheet, can_view_ranking
 
 blp = Blueprint(
     "api_certificates",
@@ -59,7 +59,7 @@ def revoke(data, serial):
     actor = require_role("admin")
     cert = certificates.revoke(actor, serial, data["reason"])
     db.session.commit()
-    found = certificates.verify_code(certificates.public_code(cert.serial))
+    found = certificates.verify_code(codes.public_code(cert.serial))
     return public(found) | {"revoked_by": actor.email}
 
 
@@ -74,7 +74,7 @@ def certificate_pdf(entry_id):
     user = caller()
     entry = db.session.get(Entry, entry_id)
     cert = certificates.for_entry(entry) if entry is not None else None
-    visible_or_404(cert, cert is not None and certificates.can_download(user, cert))
+    visible_or_404(cert, cert is not None and can_download_certificate(user, cert))
     return storage.pdf_response(cert.stored_name, f"{cert.serial}.pdf")
 
 
@@ -90,7 +90,7 @@ def certificate_pdf(entry_id):
 def score_sheet_pdf(entry_id):
     user = caller()
     entry = db.session.get(Entry, entry_id)
-    visible_or_404(entry, entry is not None and score_sheets.can_read_score_sheet(user, entry))
+    visible_or_404(entry, entry is not None and can_read_score_sheet(user, entry))
     doc = score_sheets.render_score_sheet(entry.id)
     db.session.commit()
     return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}.pdf")

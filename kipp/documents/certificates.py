@@ -3,15 +3,10 @@
 Guarantees
 - Subjects: every entry of a finalised selection of the competition, once, at its highest tier
   (`final` beats `shortlist`).
-- Serial `KIPP-<year>-<6 digits>`: the entry's id, zero-padded (more digits past 999,999).
-  An entry belongs to one competition and gets at most one certificate, so serials are unique
-  and known before anything is written. One row per (competition, entry): the schema's unique
-  constraint decides when two workers race, and the loser keeps the winner's row.
-- Public code `<serial>-<check>`: `check` is HMAC-SHA256 of the serial keyed with the app's
-  KIPP_CERTIFICATE_KEY (domain-separated), its first 40 bits in Crockford base32 (digits and
-  letters without I, L, O, U), 8 characters. Parsing ignores case and reads O as 0 and I/L as 1
-  in the check part; the comparison is constant-time. Changing KIPP_CERTIFICATE_KEY invalidates
-  every code; rotating SECRET_KEY (sessions) does not.
+- Serials and public codes: `kipp.documents.codes`. An entry belongs to one competition and
+  gets at most one certificate, so serials are unique and known before anything is written.
+  One row per (competition, entry): the schema's unique constraint decides when two workers
+  race, and the loser keeps the winner's row.
 - Issuing is idempotent: the first call renders and stores the PDF, then writes the row;
   later calls return the row untouched (same serial, same bytes, no re-render). Only when the
   row's file is missing (storage lost or restored from an older copy) is the PDF rendered
@@ -25,13 +20,9 @@ Guarantees
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import re
 from datetime import datetime
 
-import segno
 from babel.dates import format_date
 from flask import current_app
 from flask_babel import gettext as _
@@ -42,17 +33,21 @@ from sqlalchemy.exc import IntegrityError
 from kipp.audit.chain import record
 from kipp.clock import local, now
 from kipp.documents import render, storage
+from kipp.documents.codes import (
+    SERIAL,
+    format_serial,
+    parse_code,
+    public_code,
+    qr_svg,
+    verify_url,
+)
 from kipp.errors import InvalidStage, Locked, NotFound, ValidationFailed
 from kipp.extensions import db
 from kipp.models import Certificate, Competition, Entry, Selection, SelectionEntry, User
+from kipp.permissions import can_download_certificate
 
 log = logging.getLogger(__name__)
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
-CHECK_LENGTH = 8  # 8 × 5 = 40 bits
-_CODE = re.compile(r"(KIPP-\d{4}-\d{6,12})-([0-9A-Z]{8})")
-_SERIAL = re.compile(r"KIPP-\d{4}-\d{6,12}")
-_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 DEFAULT_ISSUER = (
     "KEMENTERIAN PENDAYAGUNAAN APARATUR NEGARA DAN REFORMASI BIROKRASI REPUBLIK INDONESIA"
 )
@@ -60,44 +55,6 @@ DEFAULT_SIGNATORY_TITLE = (
     "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia"
 )
 DEFAULT_SIGNATORY_NAME = "Kementerian PANRB"
-
-
-# ----------------------------------------------------------------- serials and codes
-def format_serial(year: int, number: int) -> str:
-    return f"KIPP-{year:04d}-{number:06d}"
-
-
-def check_string(serial: str) -> str:
-    key = current_app.config["KIPP_CERTIFICATE_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    mac = hmac.new(key, b"kipp-certificate-check\x00" + serial.encode(), hashlib.sha256)
-    n = int.from_bytes(mac.digest()[:5], "big")
-    return "".join(ALPHABET[(n >> (5 * i)) & 31] for i in reversed(range(CHECK_LENGTH)))
-
-
-def public_code(serial: str) -> str:
-    return f"{serial}-{check_string(serial)}"
-
-
-def parse_code(code: str) -> str | None:
-    """The serial of a genuine public code, or None (malformed, altered or forged)."""
-    if not isinstance(code, str) or len(code) > 64:
-        return None
-    match = _CODE.fullmatch(code.strip().upper())
-    if match is None:
-        return None
-    serial, check = match[1], match[2].translate(_READ_AS)
-    return serial if hmac.compare_digest(check, check_string(serial)) else None
-
-
-def verify_url(code: str) -> str:
-    return f"{current_app.config['KIPP_PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
-
-
-def qr_svg(url: str) -> str:
-    """The QR code of `url` as inline SVG markup (one vector path; error correction M)."""
-    qr = segno.make(url, error="m", micro=False, boost_error=False)
-    return qr.svg_inline(scale=1, omitsize=True, svgclass="qr", lineclass=None, title=url)
 
 
 # ----------------------------------------------------------------- who gets what
@@ -270,7 +227,7 @@ def issue_certificate(entry_id: int) -> Certificate:
 def revoke(actor: User, serial: str, reason: str | None) -> Certificate:
     """Revoke the certificate `serial` (see the module guarantees). NotFound, ValidationFailed
     (no reason) or Locked (already revoked); nothing changes on any of them."""
-    cert = find(serial) if isinstance(serial, str) and _SERIAL.fullmatch(serial) else None
+    cert = find(serial) if isinstance(serial, str) and SERIAL.fullmatch(serial) else None
     if cert is None:
         raise NotFound(_("Not found."))
     reason = (reason or "").strip()
@@ -319,19 +276,7 @@ def verify_code(code: str) -> dict | None:
     }
 
 
-# ----------------------------------------------------------------- who may download
-def can_download(user: User | None, cert: Certificate) -> bool:
-    """Admins, and the entry's own agency while the certificate is not revoked."""
-    if not (user and user.is_authenticated) or not cert.stored_name:
-        return False
-    if user.role == "admin":
-        return True
-    return (
-        user.role == "agency" and user.agency_id == cert.entry.agency_id and cert.revoked_at is None
-    )
-
-
 def certificate_code_for(entry: Entry, user: User | None) -> str | None:
     """The public code of the entry's issued certificate, for those who may download it."""
     cert = for_entry(entry)
-    return public_code(cert.serial) if cert and can_download(user, cert) else None
+    return public_code(cert.serial) if cert and can_download_certificate(user, cert) else None

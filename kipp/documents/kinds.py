@@ -4,7 +4,7 @@ Each kind names, once: its label, the PDF template it is drawn from, which entri
 competition get one (`subjects`), the function that renders one entry's document (idempotent:
 running it twice for the same entry writes nothing twice), and the stage a job of that kind
 needs (None: any stage). Who may download a rendered document is a permission predicate of
-its own (`kipp.documents.certificates.can_download`, `score_sheets.can_read_score_sheet`).
+its own (`kipp.permissions.can_download_certificate`, `can_read_score_sheet`).
 
 Adding a kind: its code in `kipp.models.documents.JOB_KINDS` (and a migration for the CHECK
 constraint), an entry here, and its template under `templates/pdf/`. The registry refuses to

@@ -37,7 +37,6 @@ from kipp.judging.queries import ROUND_FOR_TIER, load_infos
 from kipp.judging.ranking import Sheet, rank_mean
 from kipp.judging.totals import half_up
 from kipp.models import ROUNDS, Assignment, Competition, Entry, RenderedDocument, Selection, User
-from kipp.permissions import can_read_entry, conflicts_with
 
 SCORE_SHEET, RECAP = "score_sheet", "selection_recap"
 RECAP_EXTRA_ROWS = 2  # the recap lists ranking rows down to this many times the tier's size
@@ -63,18 +62,6 @@ def score_sheet_subjects(competition_id: int, round_: str | None = None) -> list
     if round_ is not None:
         query = query.where(Assignment.round == round_)
     return list(db.session.scalars(query))
-
-
-def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
-    """Admins; the chair and panelists for entries they may read — never one they conflict
-    with, even when they scored it before declaring the conflict."""
-    if not (user and user.is_authenticated):
-        return False
-    if user.role == "admin":
-        return True
-    if user.role not in ("chair", "panelist") or conflicts_with(user, entry):
-        return False
-    return can_read_entry(user, entry)
 
 
 def _round_data(entry: Entry, round_: str, assignments: list[Assignment]) -> dict | None:

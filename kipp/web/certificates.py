@@ -11,10 +11,10 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from kipp.documents import certificates, storage
+from kipp.documents import certificates, codes, storage
 from kipp.extensions import db
 from kipp.models import Certificate, Competition, Entry
-from kipp.permissions import can_create_entries
+from kipp.permissions import can_create_entries, can_download_certificate
 
 bp = Blueprint("agency_certificates", __name__, url_prefix="/agency/certificates")
 
@@ -38,7 +38,7 @@ def index():
         abort(403)
     rows = []
     for cert in agency_certificates(current_user.agency_id):
-        info = certificates.verify_code(certificates.public_code(cert.serial))
+        info = certificates.verify_code(codes.public_code(cert.serial))
         rows.append({"cert": cert, "info": info})
     return render_template("certificates/index.html", rows=rows)
 
@@ -47,6 +47,6 @@ def index():
 @login_required
 def download(serial: str):
     cert = certificates.find(serial)
-    if cert is None or not certificates.can_download(current_user, cert):
+    if cert is None or not can_download_certificate(current_user, cert):
         abort(404)
     return storage.pdf_response(cert.stored_name, f"{cert.serial}.pdf")

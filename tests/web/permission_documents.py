@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from kipp.documents import certificates, jobs, storage
+from kipp.documents import certificates, codes, jobs, storage
 from kipp.extensions import db
 from kipp.judging import selections
 from kipp.models import Certificate, DocumentItem, DocumentJob, RenderedDocument, User
@@ -43,7 +43,7 @@ def documents_world(make, users: dict[str, User]) -> dict:
     return {
         "awarded_comp_id": comp.id,
         "certified_entry_id": mine.id,
-        "certificate_code": certificates.public_code(cert.serial),
+        "certificate_code": codes.public_code(cert.serial),
         "certificate_serial": cert.serial,
         "final_selection_id": shortlist.id,
         "job_id": job.id,

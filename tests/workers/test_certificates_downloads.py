@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kipp.documents import certificates, storage
+from kipp.documents import certificates, codes, storage
 from kipp.extensions import db
 from tests.workers.test_render_world import build_world, register_documents
 
@@ -47,7 +47,7 @@ def test_api_download_own_agency_and_admin_only(world, api):
 
 def test_certificate_code_is_shown_to_those_who_may_download(world):
     certs = issue_all(world)
-    code = certificates.public_code(certs[world.a1.id].serial)
+    code = codes.public_code(certs[world.a1.id].serial)
     assert certificates.certificate_code_for(world.a1, world.owner_a) == code
     assert certificates.certificate_code_for(world.a1, world.admin) == code
     assert certificates.certificate_code_for(world.a1, world.owner_b) is None

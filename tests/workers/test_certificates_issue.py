@@ -11,7 +11,7 @@ import segno
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from kipp.documents import certificates, render, storage
+from kipp.documents import certificates, codes, render, storage
 from kipp.errors import InvalidStage, NotFound
 from kipp.extensions import db
 from kipp.models import Certificate, Competition
@@ -85,7 +85,7 @@ def test_first_issue_creates_serial_and_stores_the_pdf(make):
     box = reader.pages[0].mediabox
     assert round(float(box.width)) == 842 and round(float(box.height)) == 595  # A4 landscape
     text = flat(pdf_text(data))
-    code = certificates.public_code(cert.serial)
+    code = codes.public_code(cert.serial)
     date_id, date_en = certificates.dates(cert.issued_at, "Asia/Jakarta")
     for expected in (
         "PIAGAM PENGHARGAAN",
@@ -122,7 +122,7 @@ def test_qr_code_is_vector_and_encodes_the_verify_url(make, app):
     app.config["KIPP_PUBLIC_BASE_URL"] = "https://kipp.menpan.go.id/"
     w = build_world(make)
     cert = issue(w.a1.id)
-    code = certificates.public_code(cert.serial)
+    code = codes.public_code(cert.serial)
     url = f"https://kipp.menpan.go.id/verify/{code}"
     context = certificates.certificate_context(cert)
     assert context["verify_url"] == url
@@ -227,25 +227,25 @@ def test_no_certificate_outside_awards_or_selections(make):
 
 def test_codes_parse_case_insensitively_and_reject_alterations(app):
     serial = "KIPP-2026-000123"
-    check = certificates.check_string(serial)
-    assert len(check) == 8 and set(check) <= set(certificates.ALPHABET)
+    check = codes.check_string(serial)
+    assert len(check) == 8 and set(check) <= set(codes.ALPHABET)
     assert not set(check) & set("ILOU")
-    code = certificates.public_code(serial)
-    assert certificates.parse_code(code) == serial
-    assert certificates.parse_code(f"  {code.lower()} ") == serial
+    code = codes.public_code(serial)
+    assert codes.parse_code(code) == serial
+    assert codes.parse_code(f"  {code.lower()} ") == serial
     for i in range(len(check)):
         wrong = check[:i] + ("0" if check[i] != "0" else "1") + check[i + 1 :]
-        assert certificates.parse_code(f"{serial}-{wrong}") is None
-    assert certificates.parse_code(f"KIPP-2026-000124-{check}") is None
+        assert codes.parse_code(f"{serial}-{wrong}") is None
+    assert codes.parse_code(f"KIPP-2026-000124-{check}") is None
     for bad in ("", "KIPP", serial, code + "X", code[:-1], "x" * 500, None, 42):
-        assert certificates.parse_code(bad) is None
+        assert codes.parse_code(bad) is None
     # Crockford reading: O is 0, I and L are 1, in the check part.
     serials = (f"KIPP-2026-{n:06d}" for n in range(1, 500))
-    s = next(s for s in serials if "0" in certificates.check_string(s))
-    assert certificates.parse_code(f"{s}-{certificates.check_string(s).replace('0', 'O')}") == s
+    s = next(s for s in serials if "0" in codes.check_string(s))
+    assert codes.parse_code(f"{s}-{codes.check_string(s).replace('0', 'O')}") == s
     # A different certificate key gives different checks: codes cannot be forged without it.
     app.config["KIPP_CERTIFICATE_KEY"] = "another-secret"
-    assert certificates.parse_code(code) is None
+    assert codes.parse_code(code) is None
 
 
 def test_longest_title_and_agency_still_fit_one_page(make):

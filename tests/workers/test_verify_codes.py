@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kipp.audit.chain import verify as verify_chain
-from kipp.documents import certificates
+from kipp.documents import certificates, codes
 from kipp.extensions import db
 from kipp.models import AuditEvent, Certificate
 from tests.workers.test_render_world import build_world, register_documents
@@ -20,7 +20,7 @@ def issued(make, app):
     w = build_world(make)
     cert = certificates.issue_certificate(w.a1.id)
     db.session.commit()
-    return w, cert, certificates.public_code(cert.serial)
+    return w, cert, codes.public_code(cert.serial)
 
 
 def tampered(code: str) -> list[str]:
@@ -197,11 +197,11 @@ PINNED = {
 @pytest.mark.parametrize("serial", sorted(PINNED))
 def test_pinned_serial_gives_the_same_public_code(app, serial):
     app.config["KIPP_CERTIFICATE_KEY"] = PINNED_KEY
-    assert certificates.public_code(serial) == PINNED[serial]
-    assert certificates.parse_code(PINNED[serial]) == serial
+    assert codes.public_code(serial) == PINNED[serial]
+    assert codes.parse_code(PINNED[serial]) == serial
     # Rotating the session key leaves printed codes valid...
     app.config["SECRET_KEY"] = "a-freshly-rotated-session-key"
-    assert certificates.public_code(serial) == PINNED[serial]
+    assert codes.public_code(serial) == PINNED[serial]
     # ...while another certificate key would not know them.
     app.config["KIPP_CERTIFICATE_KEY"] = "another-certificate-key"
-    assert certificates.parse_code(PINNED[serial]) is None
+    assert codes.parse_code(PINNED[serial]) is None
