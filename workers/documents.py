@@ -36,6 +36,7 @@ from kipp.documents.celery_app_factory import (
     sqla_engine_url,
 )
 from kipp.documents.kinds import KINDS
+from kipp.documents.reconcile import reconcile
 from kipp.extensions import db
 from kipp.models import DocumentJob
 
@@ -138,7 +139,7 @@ def reconcile_once() -> dict[int, list[int]]:
     """One reconciler pass (needs an app context): repair, commit, re-send, purge the broker,
     and remove temporary files that killed writers left (older than
     KIPP_PARTIAL_MAX_AGE_SECONDS, default 600)."""
-    resend = jobs.reconcile()
+    resend = reconcile()
     db.session.commit()
     for job_id, ids in resend.items():
         log.warning("document job %s: re-sending %d item(s)", job_id, len(ids))

@@ -11,10 +11,10 @@ Guarantees, with any number of worker processes on SQLite or PostgreSQL:
 - A rendering error returns the item to the queue until it was attempted MAX_ATTEMPTS
   times; then it is failed with the error text. A worker that dies mid-item counts as an
   attempt too, so a document that kills workers cannot loop forever.
-- `reconcile()` puts items whose lease expired back in the queue and names the queued
-  items whose message was probably lost (their pickup deadline passed while their job had
-  no live lease and no recent progress), so a SIGKILLed worker or a flushed broker loses
-  nothing. For a queued item `lease_until` is that pickup deadline.
+- `kipp.documents.reconcile.reconcile()` puts items whose lease expired back in the queue
+  and names the queued items whose message was probably lost (their pickup deadline passed
+  while their job had no live lease and no recent progress), so a SIGKILLed worker or a
+  flushed broker loses nothing. For a queued item `lease_until` is that pickup deadline.
 - Job counters and status are recomputed from the items under a row lock on the job:
   `done`, `failed`, `total`; status `queued` until an item is claimed, `running`, then `done`
   when every item is done or `failed` when every item finished and at least one failed.
@@ -24,7 +24,6 @@ Services flush; the caller (a view or a task) commits.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -273,65 +272,6 @@ def refresh_progress(job_id: int) -> DocumentJob | None:
         job.started_at = job.started_at or t
     db.session.flush()
     return job
-
-
-# ----------------------------------------------------------------- reconciling
-def reconcile() -> dict[int, list[int]]:
-    """Repair what dead workers and lost messages left; returns {job_id: item ids to send}.
-
-    1. Expired leases of items out of attempts → failed ("worker lost").
-    2. Other expired leases → queued again, to be sent.
-    3. Queued items past their pickup deadline, in jobs with no live lease and no item
-       finished within the patience window → their message is presumed lost: to be sent.
-    Sent items get a new pickup deadline, so a quiet job is re-sent once per patience window
-    at most. Then every unfinished job's counters are refreshed. Idempotent; concurrent
-    reconcilers only re-send the rows their own UPDATE returned.
-    """
-    t = now()
-    deadline = t + patience()
-    touched: set[int] = set()
-    gave_up = db.session.execute(
-        update(Item)
-        .where(Item.status == "leased", Item.lease_until < t, Item.attempts >= MAX_ATTEMPTS)
-        .values(
-            status="failed",
-            worker=None,
-            lease_until=None,
-            finished_at=t,
-            error=WORKER_LOST,
-        )
-        .returning(Item.job_id)
-        .execution_options(synchronize_session=False)
-    ).scalars()
-    touched.update(gave_up)
-    resend: dict[int, list[int]] = defaultdict(list)
-    expired = db.session.execute(
-        update(Item)
-        .where(Item.status == "leased", Item.lease_until < t)
-        .values(status="queued", worker=None, lease_until=deadline)
-        .returning(Item.job_id, Item.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    busy_jobs = select(Item.job_id).where(
-        (Item.status == "leased") & (Item.lease_until >= t) | (Item.finished_at >= t - patience())
-    )
-    lost = db.session.execute(
-        update(Item)
-        .where(Item.status == "queued", Item.job_id.not_in(busy_jobs))
-        .where(Item.lease_until.is_(None) | (Item.lease_until < t))
-        .values(lease_until=deadline)
-        .returning(Item.job_id, Item.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    for job_id, item_id in [*expired, *lost]:
-        resend[job_id].append(item_id)
-    touched.update(resend)
-    unfinished = db.session.scalars(
-        select(DocumentJob.id).where(DocumentJob.status.in_(("queued", "running")))
-    )
-    for job_id in sorted(touched | set(unfinished)):
-        refresh_progress(job_id)
-    return {job_id: sorted(ids) for job_id, ids in resend.items()}
 
 
 def job_errors(job: DocumentJob) -> list[dict]:

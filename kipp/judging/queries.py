@@ -27,7 +27,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kipp.extensions import db
 from kipp.judging.conflicts import replacements_missing
@@ -231,3 +231,37 @@ def rank_round(comp: Competition, round_: str, method: str = MEAN) -> RoundRanki
     rank = rank_mean if method == MEAN else rank_zscore
     ranking = rank(sheets, pool.keys(), expected, cut_size(comp, round_))
     return RoundRanking(comp.id, round_, ranking, pool, names)
+
+
+# ----------------------------------------------------------------- the selection pages
+def selection_overview() -> tuple[list[Competition], dict[tuple[int, str], dict]]:
+    """Competitions newest first, and per (competition id, tier) the number of proposals, the
+    latest proposal's id and the final selection's id (None while there is none)."""
+    comps = db.session.scalars(
+        select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
+    ).all()
+    tiers: dict[tuple[int, str], dict] = {}
+    rows = db.session.execute(
+        select(Selection.id, Selection.competition_id, Selection.tier, Selection.status).order_by(
+            Selection.id
+        )
+    )
+    for sel_id, comp_id, tier, status in rows:
+        t = tiers.setdefault((comp_id, tier), {"proposals": 0, "latest": None, "final": None})
+        t["proposals"] += 1
+        t["latest"] = sel_id
+        if status == "final":
+            t["final"] = sel_id
+    return list(comps), tiers
+
+
+def proposals(comp: Competition, tier: str) -> list:
+    """The tier's selections, newest first: rows of (id, status, created_at, entries)."""
+    count = func.count(SelectionEntry.id).label("entries")
+    return db.session.execute(
+        select(Selection.id, Selection.status, Selection.created_at, count)
+        .outerjoin(SelectionEntry, SelectionEntry.selection_id == Selection.id)
+        .where(Selection.competition_id == comp.id, Selection.tier == tier)
+        .group_by(Selection.id, Selection.status, Selection.created_at)
+        .order_by(Selection.id.desc())
+    ).all()

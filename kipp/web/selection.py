@@ -37,7 +37,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
@@ -53,16 +52,17 @@ from kipp.judging.queries import (
     for_reader,
     load_infos,
     load_pool,
+    proposals,
     rank_round,
+    selection_overview,
 )
 from kipp.judging.ranking import MEAN, ZSCORE, overrides_needing_justification
 from kipp.labels import AGENCY_KIND_LABELS, STAGE_LABELS
-from kipp.models import STAGES, Competition, Selection, SelectionEntry, User
+from kipp.models import ROUNDS, Competition, Selection, User
 from kipp.permissions import can_select, can_view_ranking, conflicted_agencies
 
 bp = Blueprint("selection_web", __name__, url_prefix="/selection")
 
-ROUNDS = ("evaluation", "panel")
 METHODS = (MEAN, ZSCORE)
 JUSTIFICATION = "justification-"  # form field prefix, followed by the entry id
 
@@ -96,31 +96,14 @@ def _competition(competition_id: int) -> Competition:
     return comp
 
 
-def _reached(comp: Competition, stage: str) -> bool:
-    return STAGES.index(comp.stage) >= STAGES.index(stage)
-
-
 @bp.get("/")
 def index():
-    comps = db.session.scalars(
-        select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
-    ).all()
-    tiers: dict[tuple[int, str], dict] = {}
-    for sel_id, comp_id, tier, status in db.session.execute(
-        select(Selection.id, Selection.competition_id, Selection.tier, Selection.status).order_by(
-            Selection.id
-        )
-    ):
-        t = tiers.setdefault((comp_id, tier), {"proposals": 0, "latest": None, "final": None})
-        t["proposals"] += 1
-        t["latest"] = sel_id
-        if status == "final":
-            t["final"] = sel_id
+    comps, tiers = selection_overview()
     return render_template(
         "selection/index.html",
         comps=comps,
         tiers=tiers,
-        reached=_reached,
+        reached=Competition.reached,
         can_select=can_select,
         can_view_ranking=can_view_ranking,
     )
@@ -141,17 +124,6 @@ def ranking(competition_id: int):
     if not can_view_ranking(current_user, comp, round_):
         abort(403)
     return _render_ranking(comp, round_, method)
-
-
-def _proposals(comp: Competition, tier: str) -> list:
-    count = func.count(SelectionEntry.id).label("entries")
-    return db.session.execute(
-        select(Selection.id, Selection.status, Selection.created_at, count)
-        .outerjoin(SelectionEntry, SelectionEntry.selection_id == Selection.id)
-        .where(Selection.competition_id == comp.id, Selection.tier == tier)
-        .group_by(Selection.id, Selection.status, Selection.created_at)
-        .order_by(Selection.id.desc())
-    ).all()
 
 
 def _render_ranking(
@@ -208,7 +180,7 @@ def _render_ranking(
         tie=error.extra if isinstance(error, TieAtCut) else None,
         messages=messages,
         dist=distribution([rr.entries[e] for e in chosen], pool),
-        proposals=_proposals(comp, tier),
+        proposals=proposals(comp, tier),
     ), status
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
-from kipp.documents import jobs
+from kipp.documents.reconcile import reconcile
 from kipp.extensions import db
 from kipp.models import AuditEvent, DocumentItem, DocumentJob
 from tests.helpers import assert_problem
@@ -197,4 +197,4 @@ def test_a_broker_outage_still_accepts_the_job_and_the_reconciler_sends_it(app, 
     ids = [i.id for i in db.session.get(DocumentJob, job_id).items]
     celery.conf.broker_url = app.config["CELERY_BROKER_URL"]
     age_leases(ids)  # the pickup deadline passes with no worker progress
-    assert jobs.reconcile() == {job_id: sorted(ids)}
+    assert reconcile() == {job_id: sorted(ids)}

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from kipp.documents import jobs
 from kipp.documents.celery_app_factory import RECONCILE, chunked
+from kipp.documents.reconcile import reconcile
 from kipp.extensions import db
 from tests.workers.fake_render import renders_per_subject
 from tests.workers.job_fixtures import (
@@ -127,7 +128,7 @@ def test_a_worker_that_lost_its_lease_cannot_overwrite_the_result(app, make):
     jobs.start_item(item, "slow")
     db.session.commit()
     age_leases(ids)
-    assert jobs.reconcile() == {job.id: [item]}
+    assert reconcile() == {job.id: [item]}
     db.session.commit()
     assert run_task(app, job.id, ids)["done"] == 1
     assert jobs.complete_item(item, "slow") is False
@@ -166,22 +167,22 @@ def test_reconcile_requeues_expired_leases_and_resends_them(app, make):
     jobs.lease_items(job.id, [alive], "alive")
     db.session.commit()
     age_leases([dead])
-    assert jobs.reconcile() == {job.id: [dead]}
+    assert reconcile() == {job.id: [dead]}
     db.session.commit()
     by_id = {i.id: i for i in items_of(job.id)}
     assert (by_id[dead].status, by_id[dead].worker, by_id[dead].attempts) == ("queued", None, 1)
     assert by_id[dead].lease_until > jobs.now()  # a fresh pickup deadline
     assert (by_id[alive].status, by_id[alive].worker) == ("leased", "alive")
     assert by_id[waiting].status == "queued"
-    assert jobs.reconcile() == {}  # nothing more to do: idempotent
+    assert reconcile() == {}  # nothing more to do: idempotent
 
 
 def test_reconcile_resends_queued_items_whose_message_was_lost(app, make):
     job, ids = direct_job(make, 3)
     age_leases(ids)  # pickup deadline passed, nobody working on the job
-    assert jobs.reconcile() == {job.id: ids}
+    assert reconcile() == {job.id: ids}
     db.session.commit()
-    assert jobs.reconcile() == {}  # sent again once per patience window, not every pass
+    assert reconcile() == {}  # sent again once per patience window, not every pass
 
 
 def test_reconcile_leaves_queued_items_of_a_busy_job_alone(app, make):
@@ -189,7 +190,7 @@ def test_reconcile_leaves_queued_items_of_a_busy_job_alone(app, make):
     jobs.lease_items(job.id, ids[:1], "busy")
     db.session.commit()
     age_leases(ids[1:])
-    assert jobs.reconcile() == {}
+    assert reconcile() == {}
     assert status_counts(job.id) == {"leased": 1, "queued": 2}
 
 
@@ -200,7 +201,7 @@ def test_reconcile_gives_up_on_an_item_that_keeps_killing_workers(app, make):
     jobs.complete_item(ids[1], "w")
     db.session.commit()
     age_leases(ids[:1])
-    assert jobs.reconcile() == {}
+    assert reconcile() == {}
     db.session.commit()
     first = items_of(job.id)[0]
     assert (first.status, first.error) == ("failed", jobs.WORKER_LOST)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from kipp import dispatch
 from kipp.documents import jobs, storage
+from kipp.documents.reconcile import reconcile
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.models import Assignment, AuditEvent, Competition, DocumentJob, RenderedDocument
@@ -306,7 +307,7 @@ def test_a_publish_failure_keeps_the_move_and_the_queued_items(app, make, api, m
 
     # Past the pickup deadline the reconciler sends the items; they render as usual.
     age_leases([i.id for i in items])
-    assert jobs.reconcile() == {job.id: [i.id for i in items]}
+    assert reconcile() == {job.id: [i.id for i in items]}
     db.session.commit()
     assert run_job(app, job)["done"] == 2
 
