@@ -1,4 +1,5 @@
-"""Document jobs (API contract § Documents): start one, follow its progress.
+"""Document jobs and on-demand PDFs (API contract § Documents): start a job, follow its progress;
+score sheets and selection recaps rendered when asked for.
 
 The job row is the truth about progress; workers update it item by item. Messages are sent
 after the commit; if the broker cannot take them the job still exists (202) and the workers'
@@ -13,18 +14,26 @@ from marshmallow import fields, validate
 
 from kipp.api.auth import caller, visible_or_404
 from kipp.api.competitions import get_competition
-from kipp.api.responses_base import problems
+from kipp.api.responses_base import BINARY, PDF, problems
 from kipp.api.responses_judging import JobFullOut, JobOut
 from kipp.api.schemas import In
 from kipp.api.serializers import iso
-from kipp.documents import jobs
+from kipp.documents import jobs, score_sheets, storage
 from kipp.errors import Forbidden
 from kipp.extensions import db
-from kipp.models import JOB_KINDS, Competition, DocumentJob
-from kipp.permissions import can_manage_competition, is_admin
+from kipp.models import JOB_KINDS, Competition, DocumentJob, Entry, Selection
+from kipp.permissions import (
+    can_manage_competition,
+    can_read_score_sheet,
+    can_view_ranking,
+    is_admin,
+)
 
 blp = Blueprint(
-    "api_documents", __name__, url_prefix="/api/v1", description="Document jobs (PDF rendering)"
+    "api_documents",
+    __name__,
+    url_prefix="/api/v1",
+    description="Document jobs, score sheets and selection recaps",
 )
 
 
@@ -85,3 +94,39 @@ def show(job_id):
     job = visible_or_404(db.session.get(DocumentJob, job_id), is_admin(caller()))
     comp = db.session.get(Competition, job.competition_id)
     return job_json(job, comp.timezone, full=True)
+
+
+@blp.get("/entries/<int:entry_id>/score-sheet")
+@blp.response(
+    200,
+    BINARY,
+    content_type=PDF,
+    description="application/pdf (admin, chair, panelists who may read the entry); rendered on "
+    "demand unless a current copy is cached. No submitted sheet yet → 409 `invalid_stage`.",
+)
+@blp.doc(responses=problems(409))
+def score_sheet_pdf(entry_id):
+    user = caller()
+    entry = db.session.get(Entry, entry_id)
+    visible_or_404(entry, entry is not None and can_read_score_sheet(user, entry))
+    doc = score_sheets.render_score_sheet(entry.id)
+    db.session.commit()
+    return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}.pdf")
+
+
+@blp.get("/selections/<int:selection_id>/recap")
+@blp.response(
+    200,
+    BINARY,
+    content_type=PDF,
+    description="application/pdf: the berita acara of a finalised selection (admin, chair, "
+    "panelists). A proposed selection → 409 `invalid_stage`.",
+)
+@blp.doc(responses=problems(409))
+def recap_pdf(selection_id):
+    user = caller()
+    sel = db.session.get(Selection, selection_id)
+    visible_or_404(sel, sel is not None and can_view_ranking(user))
+    doc = score_sheets.render_selection_recap(sel.id)
+    db.session.commit()
+    return storage.pdf_response(doc.stored_name, f"selection-{sel.id}-{sel.tier}.pdf")

@@ -33,7 +33,7 @@ from kipp.errors import (
     ValidationFailed,
 )
 from kipp.extensions import db
-from kipp.judging.assignment import CapacityInsufficient, solve
+from kipp.judging.allocation import CapacityInsufficient, solve
 from kipp.judging.errors import CapacityInsufficientError
 from kipp.models import ROUNDS, Assignment, Competition, Entry, Selection, SelectionEntry, User
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from kipp.judging.assignment import CapacityInsufficient, solve
+from kipp.judging.allocation import CapacityInsufficient, solve
 
 
 def check_valid(plan, reviewers, entries, per_entry, max_load, existing=()):
