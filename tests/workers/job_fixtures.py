@@ -1,7 +1,7 @@
 """Fixtures and builders for the document-job tests (import the fixtures you use).
 
-`docs_app` makes the app whole for these tests whether or not `create_app()` registers the
-documents blueprints and Celery yet, and plugs in the fake renderer (tests.workers.fake_render).
+`docs_app` gives each test a Celery app on its own broker and plugs in the fake renderer
+(tests.workers.fake_render).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from kipp.clock import now
 from kipp.documents import jobs
 from kipp.documents.celery_app_factory import RENDER_CHUNK, init_celery
-from kipp.extensions import api, csrf, db
+from kipp.extensions import db
 from kipp.models import Competition, DocumentItem, DocumentJob, Entry
 from tests.workers import fake_render
 
@@ -23,22 +23,6 @@ FAKE_RENDERER = "tests.workers.fake_render:render"
 
 @pytest.fixture
 def docs_app(app):
-    from kipp.api import documents as api_documents
-    from kipp.web import documents as web_documents
-
-    missing = "api_documents" not in app.blueprints or "documents_web" not in app.blueprints
-    if missing:  # until create_app() registers them; the app may be shared by the whole run
-        # Other tests may have built apps since (the Api keeps the latest): register on this one.
-        got_first_request, app._got_first_request = app._got_first_request, False
-        api_app, api._app = api._app, app
-        try:
-            if "api_documents" not in app.blueprints:
-                api.register_blueprint(api_documents.blp)
-                csrf.exempt(api_documents.blp)
-            if "documents_web" not in app.blueprints:
-                app.register_blueprint(web_documents.bp)
-        finally:
-            app._got_first_request, api._app = got_first_request, api_app
     # A Celery app on this test's broker (the app fixture gives each test its own), whether
     # or not create_app() made one; the previous one is put back afterwards.
     previous = app.extensions.pop("celery", None)

@@ -6,12 +6,11 @@ import pytest
 
 from kipp.documents import certificates, codes, storage
 from kipp.extensions import db
-from tests.workers.test_render_world import build_world, register_documents
+from tests.workers.test_render_world import build_world
 
 
 @pytest.fixture
 def world(make, app):
-    register_documents(app)
     return build_world(make)
 
 

@@ -19,13 +19,11 @@ from tests.workers.test_render_world import (
     every,
     flat,
     pdf_text,
-    register_documents,
 )
 
 
 @pytest.fixture
 def world(make, app):
-    register_documents(app)
     return build_world(make)
 
 
@@ -155,7 +153,6 @@ def test_score_sheet_api_permissions(world, api, make):
 
 
 def test_recap_of_a_finalised_selection(make, app, api):
-    register_documents(app)
     w = build_world(make, stage="shortlist", shortlist_size=2)
     db.session.delete(w.final)
     db.session.delete(w.shortlist)
@@ -182,7 +179,6 @@ def test_recap_of_a_finalised_selection(make, app, api):
 
 
 def test_recap_refused_for_a_proposed_selection(make, app, api):
-    register_documents(app)
     w = build_world(make, stage="shortlist", shortlist_size=3)
     db.session.delete(w.final)
     db.session.delete(w.shortlist)

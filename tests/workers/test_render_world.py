@@ -139,18 +139,3 @@ def test_world_is_consistent(make):
     assert w.comp.stage == "awarded"
     assert {se.entry_id for se in w.shortlist.entries} == {w.a1.id, w.a2.id, w.b1.id}
     assert [se.entry_id for se in w.final.entries] == [w.a1.id]
-
-
-def register_documents(app) -> None:
-    """Register this feature's blueprints when the app does not (yet) do it itself."""
-    from kipp.api import certificates as api_certificates
-    from kipp.extensions import api, csrf
-    from kipp.web import certificates as web_certificates
-    from kipp.web import verify
-
-    if "api_certificates" not in app.blueprints:
-        api.register_blueprint(api_certificates.blp)
-        csrf.exempt(api_certificates.blp)
-    for module in (verify, web_certificates):
-        if module.bp.name not in app.blueprints:
-            app.register_blueprint(module.bp)

@@ -20,12 +20,11 @@ from tests.workers.job_fixtures import (
     job_for,
     run_task,
 )
-from tests.workers.test_render_world import build_world, register_documents
+from tests.workers.test_render_world import build_world
 
 
 @pytest.fixture
 def world(make, app):
-    register_documents(app)
     return build_world(make)
 
 

@@ -9,14 +9,13 @@ from kipp.audit.chain import verify as verify_chain
 from kipp.documents import certificates, codes
 from kipp.extensions import db
 from kipp.models import AuditEvent, Certificate
-from tests.workers.test_render_world import build_world, register_documents
+from tests.workers.test_render_world import build_world
 
 REASON = "Data inovasi terbukti tidak benar setelah pemeriksaan lapangan."
 
 
 @pytest.fixture
 def issued(make, app):
-    register_documents(app)
     w = build_world(make)
     cert = certificates.issue_certificate(w.a1.id)
     db.session.commit()
