@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from kipp.extensions import db
 from kipp.models import AuditEvent, Competition, Entry
 from tests.conftest import PASSWORD, PG_URL
+from tests.helpers import race, token_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -22,37 +23,6 @@ pytestmark = [
 ]
 
 THREADS = 10
-
-
-def token_for(client, user) -> str:
-    resp = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD})
-    assert resp.status_code == 201
-    return resp.get_json()["token"]
-
-
-def race(app, requests: list[tuple[str, str, str, dict | None]]) -> list:
-    """Run (token, method, url, json) requests at once, one thread and client each."""
-    barrier = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def worker(i: int, token: str, method: str, url: str, body: dict | None) -> None:
-        client = app.test_client()
-        barrier.wait()
-        try:
-            resp = client.open(
-                url, method=method, json=body, headers={"Authorization": f"Bearer {token}"}
-            )
-            results[i] = (resp.status_code, resp.get_json())
-        except Exception as exc:  # reported by the assertions
-            results[i] = (None, repr(exc))
-
-    threads = [threading.Thread(target=worker, args=(i, *r)) for i, r in enumerate(requests)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    return results
 
 
 def one_winner(results, *codes: str) -> int:

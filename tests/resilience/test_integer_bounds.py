@@ -11,18 +11,11 @@ import re
 
 import pytest
 
+from tests.helpers import assert_problem
 from tests.services.judging_fixtures import assign, evaluation_setup
 
 HUGE = (2**31, 2**63, 10**30)
 _INT_ARG = re.compile(r"<int:([a-z_]+)>")
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)[:500]
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 def int_rules(app, api: bool):

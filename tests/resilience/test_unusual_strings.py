@@ -15,16 +15,9 @@ from sqlalchemy import func, select
 from kipp.extensions import db
 from kipp.models import Agency, AuditEvent, Entry, User
 from tests.conftest import PASSWORD
+from tests.helpers import assert_problem
 
 BAD = ["Dinas\u0000Kesehatan", "Dinas \ud800 Kesehatan", "\udfff"]
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)[:500]
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert (body["status"], body["code"]) == (status, code)
-    return body
 
 
 def raw_json(value) -> bytes:

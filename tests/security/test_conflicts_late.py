@@ -8,16 +8,14 @@ in every read and score path: API, scoring pages, assignment lists and score-she
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import select
 
 from kipp.accounts.services import add_conflict
 from kipp.entries.services import add_attachment
 from kipp.extensions import db
 from kipp.models import Assignment, AuditEvent
+from tests.helpers import pdf_bytes
 from tests.services.judging_fixtures import (
     assign,
     evaluation_setup,
@@ -30,14 +28,6 @@ from tests.services.judging_fixtures import (
 from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture)
 
 RANKING = "/api/v1/competitions/{}/ranking"
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=72, height=72)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 @pytest.fixture

@@ -13,23 +13,15 @@ from pathlib import Path
 import pytest
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
-from pypdf import PdfWriter
 from sqlalchemy import select
 
 from kipp.entries import storage
 from kipp.extensions import db
 from kipp.models import Attachment
+from tests.helpers import pdf_bytes
 
 MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0006_hardening.py"
 HOSTILE_NAMES = ["laporan.html", "bukti.exe", "skrip.svg", "tanpa-ekstensi", "SK.PDF"]
-
-
-def pdf_bytes() -> bytes:
-    buf = io.BytesIO()
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def download_name(resp) -> str:
@@ -56,7 +48,7 @@ def test_web_upload_is_stored_and_downloaded_as_pdf(draft, client, web_login, ap
     web_login(owner)
     resp = client.post(
         f"/agency/entries/{entry.id}/attachments",
-        data={"kind": "evidence", "file": (io.BytesIO(pdf_bytes()), name)},
+        data={"kind": "evidence", "file": (io.BytesIO(pdf_bytes(size=200)), name)},
         content_type="multipart/form-data",
     )
     assert resp.status_code == 302
@@ -75,7 +67,7 @@ def test_api_upload_is_stored_and_downloaded_as_pdf(draft, api, app):
     agency = api(owner)
     resp = agency.post(
         f"/api/v1/entries/{entry.id}/attachments",
-        data={"kind": "decree", "file": (io.BytesIO(pdf_bytes()), "Surat Keputusan.html")},
+        data={"kind": "decree", "file": (io.BytesIO(pdf_bytes(size=200)), "Surat Keputusan.html")},
         content_type="multipart/form-data",
     )
     assert resp.status_code == 201, resp.get_json()
@@ -121,7 +113,7 @@ def test_rows_and_files_from_before_are_renamed(draft, client, web_login, api, a
     row, the first download renames the file; both doors serve it as a PDF."""
     entry, owner = draft
     legacy = secrets.token_hex(16)
-    data = pdf_bytes()
+    data = pdf_bytes(size=200)
     (storage.storage_root() / legacy).write_bytes(data)
     att = Attachment(
         entry_id=entry.id,
@@ -153,7 +145,7 @@ def test_rows_and_files_from_before_are_renamed(draft, client, web_login, api, a
 def test_deleting_a_row_from_before_removes_its_file(draft, client, web_login, app):
     entry, owner = draft
     legacy = secrets.token_hex(16)
-    (storage.storage_root() / legacy).write_bytes(pdf_bytes())
+    (storage.storage_root() / legacy).write_bytes(pdf_bytes(size=200))
     att = Attachment(
         entry_id=entry.id,
         kind="other",

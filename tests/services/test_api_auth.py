@@ -14,19 +14,10 @@ from kipp import create_app
 from kipp.extensions import db
 from kipp.models import Agency, ApiToken, LoginFailure, User
 from tests.conftest import PASSWORD
+from tests.helpers import assert_problem
 
 TOKENS = "/api/v1/auth/tokens"
 ME = "/api/v1/users/me"
-
-
-def assert_problem(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    assert {"type", "title", "detail"} <= body.keys()
-    return body
 
 
 def count(model) -> int:

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from pypdf import PdfWriter
 
 from kipp.entries.rules import years_before
 from kipp.extensions import db
 from kipp.models import Attachment, Entry
-from tests.helpers import assert_problem, count
+from tests.helpers import assert_problem, count, pdf_bytes
 
 GROUPS_QUOTA_1 = {
     "umum": {"quota": 1, "min_implementation_years": 2},
@@ -26,15 +25,6 @@ GROUPS_QUOTA_1 = {
 def reload(entry_id: int) -> Entry:
     db.session.expire_all()
     return db.session.get(Entry, entry_id)
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=72, height=72)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def body_for(make, comp, **kw) -> dict:

@@ -8,14 +8,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from kipp.audit import chain
 from kipp.extensions import db
 from kipp.models import AuditEvent, AuditHead
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, pdf_bytes
 
 EVENT_KEYS = {"seq", "at", "actor", "action", "object", "before", "after", "prev_hash", "hash"}
 
@@ -31,14 +30,6 @@ def actions(chain_name: str) -> list[str]:
 
 def event_count() -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent))
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=72, height=72)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def external_hash(event: dict) -> str:

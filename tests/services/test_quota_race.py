@@ -19,7 +19,7 @@ from kipp.audit import chain
 from kipp.entries import services
 from kipp.extensions import db
 from kipp.models import AuditEvent, Entry
-from tests.conftest import PASSWORD
+from tests.helpers import token_for
 
 GROUPS_QUOTA_2 = {
     "umum": {"quota": 2, "min_implementation_years": 2},
@@ -32,12 +32,6 @@ WAIT_LIMIT = 30.0  # seconds; only reached when something hangs
 def postgres_only(is_postgres):
     if not is_postgres:
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
-
-
-def token_for(client, user) -> str:
-    resp = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD})
-    assert resp.status_code == 201
-    return resp.get_json()["token"]
 
 
 def lock_waiters() -> int:

@@ -8,7 +8,6 @@ writers with a file lock, so there the same checks run with fewer threads.
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -16,38 +15,8 @@ from sqlalchemy import func, select
 
 from kipp.extensions import db
 from kipp.models import Assignment, AuditEvent
-from tests.conftest import PASSWORD
+from tests.helpers import race, token_for
 from tests.services.judging_fixtures import EVALUATION_CODES, assign, evaluation_setup
-
-
-def token_for(client, user) -> str:
-    resp = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD})
-    assert resp.status_code == 201
-    return resp.get_json()["token"]
-
-
-def race(app, token: str, requests: list[tuple[str, str, dict | None]]) -> list:
-    """Run (method, url, json) requests at once, one thread each; return the responses."""
-    barrier = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def worker(i: int, method: str, url: str, body: dict | None) -> None:
-        client = app.test_client()
-        headers = {"Authorization": f"Bearer {token}"}
-        barrier.wait()
-        try:
-            resp = client.open(url, method=method, json=body, headers=headers)
-            results[i] = (resp.status_code, resp.get_json())
-        except Exception as exc:  # reported by the assertion below
-            results[i] = (None, repr(exc))
-
-    threads = [threading.Thread(target=worker, args=(i, *r)) for i, r in enumerate(requests)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    return results
 
 
 @pytest.fixture
@@ -94,7 +63,7 @@ def test_same_version_puts_have_exactly_one_winner(app, sheet, threads):
         ("PUT", sheet["url"], {"values": as_json(values_for(i)), "version": 1})
         for i in range(threads)
     ]
-    results = race(app, sheet["token"], requests)
+    results = race(app, [(sheet["token"], *r) for r in requests])
     statuses = [s for s, _ in results]
     assert statuses.count(200) == 1, results
     assert statuses.count(409) == threads - 1, results
@@ -112,7 +81,7 @@ def test_unversioned_puts_are_serialised_without_lost_updates(app, sheet, thread
     each success bumps the version by exactly one, losers get 409 stale_version, and the
     stored sheet is the one of the success with the highest version."""
     requests = [("PUT", sheet["url"], {"values": as_json(values_for(i))}) for i in range(threads)]
-    results = race(app, sheet["token"], requests)
+    results = race(app, [(sheet["token"], *r) for r in requests])
     wins = {i: body["version"] for i, (s, body) in enumerate(results) if s == 200}
     assert wins, results
     assert all(s == 409 and body["code"] == "stale_version" for s, body in results if s != 200), (
@@ -132,7 +101,7 @@ def test_concurrent_submits_submit_once(app, sheet, threads):
     headers = {"Authorization": f"Bearer {sheet['token']}"}
     full = {"values": as_json(values_for(0))}
     assert client.put(sheet["url"], json=full, headers=headers).status_code == 200
-    results = race(app, sheet["token"], [("POST", sheet["url"] + "/submit", None)] * threads)
+    results = race(app, [(sheet["token"], "POST", sheet["url"] + "/submit", None)] * threads)
     statuses = [s for s, _ in results]
     assert statuses.count(200) == 1, results
     assert all(

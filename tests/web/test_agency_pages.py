@@ -8,20 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import event, select
 
 from kipp.extensions import db
 from kipp.models import Attachment, AuditEvent, Entry
-from tests.helpers import count
-
-
-def pdf_bytes() -> bytes:
-    buf = io.BytesIO()
-    w = PdfWriter()
-    w.add_blank_page(200, 200)
-    w.write(buf)
-    return buf.getvalue()
+from tests.helpers import count, pdf_bytes
 
 
 def html(resp) -> str:
@@ -368,7 +359,7 @@ def test_autosave_patch_with_session_and_csrf_token(make, web_login, client, app
 def test_upload_pdf_is_stored_listed_and_downloadable(setup, make, client, app):
     comp, user = setup
     entry = make.entry(comp, user)
-    data = pdf_bytes()
+    data = pdf_bytes(size=200)
     resp = client.post(
         f"/agency/entries/{entry.id}/attachments",
         data={"kind": "decree", "file": (io.BytesIO(data), "sk-inovator.pdf")},
@@ -414,7 +405,7 @@ def test_upload_too_large_is_413(setup, make, client, app):
     app.config["KIPP_MAX_UPLOAD_BYTES"] = 100
     resp = client.post(
         f"/agency/entries/{entry.id}/attachments",
-        data={"kind": "evidence", "file": (io.BytesIO(pdf_bytes()), "besar.pdf")},
+        data={"kind": "evidence", "file": (io.BytesIO(pdf_bytes(size=200)), "besar.pdf")},
         content_type="multipart/form-data",
     )
     assert resp.status_code == 413
@@ -427,7 +418,7 @@ def test_download_and_delete_by_another_agency_is_404(setup, make, client, web_l
     entry = make.entry(comp, user)
     client.post(
         f"/agency/entries/{entry.id}/attachments",
-        data={"kind": "decree", "file": (io.BytesIO(pdf_bytes()), "sk.pdf")},
+        data={"kind": "decree", "file": (io.BytesIO(pdf_bytes(size=200)), "sk.pdf")},
         content_type="multipart/form-data",
     )
     att = db.session.scalars(select(Attachment)).one()
@@ -444,7 +435,7 @@ def test_delete_attachment_removes_row_and_file(setup, make, client):
     entry = make.entry(comp, user)
     client.post(
         f"/agency/entries/{entry.id}/attachments",
-        data={"kind": "evidence", "file": (io.BytesIO(pdf_bytes()), "bukti.pdf")},
+        data={"kind": "evidence", "file": (io.BytesIO(pdf_bytes(size=200)), "bukti.pdf")},
         content_type="multipart/form-data",
     )
     att = db.session.scalars(select(Attachment)).one()
@@ -460,7 +451,7 @@ def test_attachments_of_submitted_entry_are_locked(setup, make, client):
     entry = make.entry(comp, user, status="submitted")
     resp = client.post(
         f"/agency/entries/{entry.id}/attachments",
-        data={"kind": "decree", "file": (io.BytesIO(pdf_bytes()), "telat.pdf")},
+        data={"kind": "decree", "file": (io.BytesIO(pdf_bytes(size=200)), "telat.pdf")},
         content_type="multipart/form-data",
     )
     assert resp.status_code == 409

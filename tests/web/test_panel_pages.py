@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 from decimal import Decimal
 from html import unescape
 
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import event, func, select
 
 from kipp.entries.services import add_attachment
 from kipp.extensions import db
 from kipp.models import Assignment, AuditEvent, ScoreValue
+from tests.helpers import pdf_bytes
 from tests.services.judging_fixtures import (
     assign,
     evaluation_setup,
@@ -29,14 +28,6 @@ from tests.services.judging_fixtures import (
 
 def html(resp) -> str:
     return unescape(resp.get_data(as_text=True))
-
-
-def pdf_bytes() -> bytes:
-    buf = io.BytesIO()
-    writer = PdfWriter()
-    writer.add_blank_page(72, 72)
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def sheet_state(assignment_id: int):

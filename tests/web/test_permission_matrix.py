@@ -25,7 +25,6 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from kipp.entries.services import add_attachment
@@ -45,6 +44,7 @@ from kipp.models import (
     User,
 )
 from tests.conftest import PASSWORD
+from tests.helpers import assert_problem, pdf_bytes
 from tests.services.judging_fixtures import (
     assign,
     full_values,
@@ -57,14 +57,6 @@ from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture of docum
 
 ROLES = ("anonymous", "admin", "owner", "other", "evaluator", "panelist", "chair")
 CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=72, height=72)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def expect(default: int, anonymous: int = 401, **by_role: int) -> dict[str, int]:
@@ -731,17 +723,6 @@ def test_openapi_document_covers_every_api_route(app, client):
 
 
 # ------------------------------------------------------- framework errors
-def assert_problem(resp, status: int, code: str | None = None) -> dict:
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.content_type == "application/problem+json"
-    body = resp.get_json()
-    assert body["status"] == status
-    assert {"type", "title", "code", "detail"} <= body.keys()
-    if code:
-        assert body["code"] == code
-    return body
-
-
 @pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/competitions/abc", "/api/v1/"])
 def test_unknown_api_path_is_problem_404(client, path):
     assert_problem(client.get(path), 404, "not_found")
