@@ -7,8 +7,6 @@ shown again with everything the user typed and the reason, under the error's sta
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import (
     Blueprint,
     abort,
@@ -21,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kipp.clock import now
@@ -37,21 +35,9 @@ from kipp.extensions import db
 from kipp.labels import AGENCY_STAGE_LABELS, ATTACHMENT_KIND_LABELS, ENTRY_STATUS_LABELS
 from kipp.models import Attachment, Competition, Entry, Stage
 from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
+from kipp.web.gates import requires
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
-
-
-def agency_only(view):
-    """Log in first; then only an agency's Admin Lokal may pass (403 for other roles)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not can_create_entries(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def me():
@@ -80,7 +66,7 @@ def launched_competition(competition_id: int) -> Competition:
 
 
 @bp.get("/")
-@agency_only
+@requires(can_create_entries)
 def dashboard():
     panels = queries.dashboard(current_user.agency_id)
     return render_template(
@@ -154,7 +140,7 @@ def refused(exc: DomainError, form) -> tuple[int, str, list[str]]:
 
 
 @bp.route("/competitions/<int:competition_id>/entries/new", methods=["GET", "POST"])
-@agency_only
+@requires(can_create_entries)
 def new_entry(competition_id: int):
     comp = launched_competition(competition_id)
     if request.method == "GET":
@@ -177,7 +163,7 @@ def new_entry(competition_id: int):
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
-@agency_only
+@requires(can_create_entries)
 def edit_entry(entry_id: int):
     entry = own_entry(entry_id)
     comp = entry.competition
@@ -216,7 +202,7 @@ def edit_entry(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/submit")
-@agency_only
+@requires(can_create_entries)
 def submit_entry(entry_id: int):
     entry = own_entry(entry_id)
     try:
@@ -239,7 +225,7 @@ def submit_entry(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/attachments")
-@agency_only
+@requires(can_create_entries)
 def upload(entry_id: int):
     entry = own_entry(entry_id)
     limit = current_app.config["KIPP_MAX_UPLOAD_BYTES"]
@@ -270,7 +256,7 @@ def upload(entry_id: int):
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@agency_only
+@requires(can_create_entries)
 def download(attachment_id: int):
     att = own_attachment(attachment_id)
     path = storage.path_of(att.stored_name)
@@ -285,7 +271,7 @@ def download(attachment_id: int):
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
-@agency_only
+@requires(can_create_entries)
 def delete_attachment(attachment_id: int):
     att = own_attachment(attachment_id)
     entry, stored = att.entry, att.stored_name

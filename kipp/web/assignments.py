@@ -14,7 +14,7 @@ A capacity refusal shows the numbers (reviewer places needed vs available).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -34,8 +34,10 @@ from kipp.models import ROUNDS, Assignment, Competition, Entry, Stage, User
 from kipp.models.judging import SHEET_STATUSES
 from kipp.permissions import is_admin
 from kipp.web.admin import ROLE_LABELS, STAGE_LABELS, show_error
+from kipp.web.gates import guard_blueprint
 
 bp = Blueprint("assignments_web", __name__, url_prefix="/admin/assignments")
+guard_blueprint(bp, is_admin)
 
 PER_PAGE = 50
 SHORT_SHOWN = 20
@@ -64,15 +66,6 @@ class ReopenForm(FlaskForm):
 def _reopen_form(assignment_id: int, **kw) -> ReopenForm:
     """One form per submitted sheet; the prefix keeps the rows' field ids apart."""
     return ReopenForm(prefix=f"a{assignment_id}", **kw)
-
-
-@bp.before_request
-def _admins_only():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not is_admin(current_user):
-        abort(403)
-    return None
 
 
 # ----------------------------------------------------------------- request state

@@ -12,11 +12,10 @@ criteria, 409 stage, lock, stale version).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -32,23 +31,11 @@ from kipp.judging.forms import (
 from kipp.labels import ROUND_LABELS, SHEET_STATUS_LABELS, STAGE_LABELS
 from kipp.models import Assignment, Competition, Entry
 from kipp.permissions import can_score, is_reviewer
+from kipp.web.gates import requires
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
 
 STATUSES = ("pending", "draft", "submitted")
-
-
-def reviewer_only(view):
-    """Log in first; then only evaluators, panelists and the chair pass (403 otherwise)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not is_reviewer(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def me():
@@ -123,7 +110,7 @@ def my_rounds(user_id: int, status: str | None) -> list[RoundGroup]:
 
 
 @bp.get("/")
-@reviewer_only
+@requires(is_reviewer)
 def assignments():
     status = request.args.get("status")
     status = status if status in STATUSES else None
@@ -231,13 +218,13 @@ def refused(a: Assignment, form, exc: DomainError):
 
 
 @bp.get("/assignments/<int:assignment_id>")
-@reviewer_only
+@requires(is_reviewer)
 def score(assignment_id: int):
     return render_sheet(own_assignment(assignment_id))
 
 
 @bp.post("/assignments/<int:assignment_id>")
-@reviewer_only
+@requires(is_reviewer)
 def save(assignment_id: int):
     a = own_assignment(assignment_id)
     form = score_form(a, formdata=request.form)
@@ -253,7 +240,7 @@ def save(assignment_id: int):
 
 
 @bp.post("/assignments/<int:assignment_id>/submit")
-@reviewer_only
+@requires(is_reviewer)
 def submit(assignment_id: int):
     """Submit the SAVED sheet. Values posted with it must equal the saved ones (the page's
     script saves first); otherwise nothing happens and the typed values are shown again, so a

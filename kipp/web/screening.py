@@ -8,7 +8,7 @@ a decision stay inside the current view of the queue.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,17 +28,10 @@ from kipp.screening.forms import (
 )
 from kipp.screening.reasons import label
 from kipp.screening.services import screen, screen_many
+from kipp.web.gates import guard_blueprint
 
 bp = Blueprint("screening", __name__, url_prefix="/admin/screening")
-
-
-@bp.before_request
-def _admins_only():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not can_screen(current_user):
-        abort(403)
-    return None
+guard_blueprint(bp, can_screen)
 
 
 def _competition(competition_id: int) -> Competition:

@@ -26,7 +26,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -60,8 +59,10 @@ from kipp.judging.ranking import MEAN, ZSCORE, overrides_needing_justification
 from kipp.labels import AGENCY_KIND_LABELS, STAGE_LABELS
 from kipp.models import ROUNDS, Competition, Selection, User
 from kipp.permissions import can_select, can_view_ranking, conflicted_agencies
+from kipp.web.gates import guard_blueprint
 
 bp = Blueprint("selection_web", __name__, url_prefix="/selection")
+guard_blueprint(bp, can_view_ranking)
 
 METHODS = (MEAN, ZSCORE)
 JUSTIFICATION = "justification-"  # form field prefix, followed by the entry id
@@ -72,15 +73,6 @@ class FinalizeForm(FlaskForm):
         _l("I have checked this list: freeze it for good."),
         validators=[InputRequired(_l("Tick the box to confirm."))],
     )
-
-
-@bp.before_request
-def _readers_only():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not can_view_ranking(current_user):
-        abort(403)
-    return None
 
 
 @bp.context_processor

@@ -8,10 +8,7 @@ a `DomainError` rolls back and re-renders the form with what the user typed and 
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, request, url_for
 from wtforms import Field, FieldList, FormField
 
 from kipp.errors import DomainError
@@ -19,6 +16,7 @@ from kipp.extensions import db
 from kipp.labels import ROLE_LABELS, STAGE_LABELS
 from kipp.limits import PAGE_MAX
 from kipp.permissions import is_admin
+from kipp.web.gates import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,17 +36,7 @@ def _helpers():
     }
 
 
-def admin_required(view):
-    """Anonymous → login redirect (Flask-Login); logged in but not admin → 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not is_admin(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+admin_required = requires(is_admin)
 
 
 def show_error(form, exc: DomainError) -> int:
