@@ -25,6 +25,11 @@ def is_admin(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role == "admin")
 
 
+def can_manage_accounts(user: User | None) -> bool:
+    """Agencies, users and declared conflicts are the secretariat's."""
+    return is_admin(user)
+
+
 def can_read_competition(user: User | None, competition: Competition) -> bool:
     return bool(user and user.is_authenticated)
 
@@ -145,6 +150,11 @@ def can_view_ranking(
     return STAGES.index(competition.stage) > STAGES.index(round_)
 
 
+def can_assign(user: User | None, competition: Competition | None = None) -> bool:
+    """Reviewer assignments (automatic or by hand) are the secretariat's."""
+    return is_admin(user)
+
+
 def can_select(user: User | None, competition: Competition | None = None) -> bool:
     return bool(user and user.is_authenticated and user.role == "chair")
 
@@ -163,6 +173,10 @@ def can_download_certificate(user: User | None, cert: Certificate) -> bool:
     return (
         user.role == "agency" and user.agency_id == cert.entry.agency_id and cert.revoked_at is None
     )
+
+
+def can_revoke_certificate(user: User | None) -> bool:
+    return is_admin(user)
 
 
 def can_read_score_sheet(user: User | None, entry: Entry) -> bool:

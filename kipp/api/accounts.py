@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kipp.accounts import services as accounts
 from kipp.api import serializers as out
-from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.auth import caller, require, visible_or_404
 from kipp.api.responses import AgencyOut, AgencyPage, ConflictOut, TokenOut, UserOut, UserPage
 from kipp.api.responses_base import problems
 from kipp.api.schemas import AgencyIn, ConflictIn, PageArgs, TokenIn, UserIn, UserPatch
@@ -17,6 +17,7 @@ from kipp.clock import local
 from kipp.competitions.services import check_version
 from kipp.extensions import db
 from kipp.models import Agency, User
+from kipp.permissions import can_manage_accounts
 
 blp = Blueprint(
     "api_accounts",
@@ -53,7 +54,7 @@ def delete_token():
 @blp.response(201, AgencyOut)
 @blp.doc(responses=problems(409))
 def create_agency(data):
-    actor = require_role("admin")
+    actor = require(can_manage_accounts)
     agency = accounts.create_agency(actor, **data)
     db.session.commit()
     return out.agency(agency)
@@ -81,7 +82,7 @@ def get_agency(agency_id):
 @blp.response(201, UserOut)
 @blp.doc(responses=problems(409))
 def create_user(data):
-    actor = require_role("admin")
+    actor = require(can_manage_accounts)
     user = accounts.create_user(actor, **data)
     db.session.commit()
     return out.user(user)
@@ -92,7 +93,7 @@ def create_user(data):
 @blp.response(200, UserPage)
 @blp.doc(responses=problems(403))
 def list_users(args):
-    require_role("admin")
+    require(can_manage_accounts)
     return out.page(select(User).order_by(User.id), args["page"], args["per_page"], out.user)
 
 
@@ -121,7 +122,7 @@ def get_user(user_id):
 @blp.doc(responses=problems(409))
 def patch_user(data, user_id):
     user = _user_for_admin(user_id)
-    actor = require_role("admin")
+    actor = require(can_manage_accounts)
     check_version(user, data.pop("version", None))
     accounts.update_user(actor, user, data)
     db.session.commit()
@@ -134,7 +135,7 @@ def patch_user(data, user_id):
 @blp.doc(responses=problems(409))
 def add_conflict(data, user_id):
     user = _user_for_admin(user_id)
-    actor = require_role("admin")
+    actor = require(can_manage_accounts)
     conflict = accounts.add_conflict(actor, user, data["agency_id"], data["reason"])
     db.session.commit()
     return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -45,10 +47,12 @@ def caller() -> User:
     return user
 
 
-def require_role(*roles: str) -> User:
-    """The caller if they hold one of `roles`; otherwise Forbidden (they may still read)."""
+def require(predicate: Callable[..., bool], *objects) -> User:
+    """The caller if `predicate(caller, *objects)` holds (a `kipp.permissions` predicate);
+    otherwise Forbidden (403: the caller may still read what they may not change). Objects the
+    caller may not even read are refused earlier with 404 (`visible_or_404`)."""
     user = caller()
-    if user.role not in roles:
+    if not predicate(user, *objects):
         raise Forbidden(_("Your role does not allow this action."))
     return user
 

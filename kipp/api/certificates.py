@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.auth import caller, require, visible_or_404
 from kipp.api.responses import CertificateOut, RevokedOut
 from kipp.api.responses_base import BINARY, PDF, problems
 from kipp.api.schemas import In
@@ -18,7 +18,7 @@ from kipp.documents import certificates, codes, storage
 from kipp.errors import NotFound
 from kipp.extensions import db
 from kipp.models import Entry
-from kipp.permissions import can_download_certificate
+from kipp.permissions import can_download_certificate, can_revoke_certificate
 
 blp = Blueprint(
     "api_certificates",
@@ -56,7 +56,7 @@ def verify(code):
 @blp.response(200, RevokedOut, description="Admin. Audited. A revoked certificate → 409 `locked`.")
 @blp.doc(responses=problems(409))
 def revoke(data, serial):
-    actor = require_role("admin")
+    actor = require(can_revoke_certificate)
     cert = certificates.revoke(actor, serial, data["reason"])
     db.session.commit()
     found = certificates.verify_code(codes.public_code(cert.serial))

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from kipp.api import serializers as out
-from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.auth import caller, require, visible_or_404
 from kipp.api.competitions import get_competition
 from kipp.api.responses import EntryFullOut, EntryList, EntryPage, ReasonList, UploadOut
 from kipp.api.responses_base import BINARY, PDF, UPLOAD_BODY, problems
@@ -26,7 +26,7 @@ from kipp.entries import services, storage
 from kipp.errors import Forbidden, NotFound, ValidationFailed
 from kipp.extensions import db
 from kipp.models import Attachment, Entry
-from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
+from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry, can_screen
 from kipp.screening import services as screening
 from kipp.screening.reasons import REASONS, label
 
@@ -201,7 +201,7 @@ def reasons():
 @blp.doc(responses=problems(409))
 def screen(data, entry_id):
     entry = get_entry(entry_id)
-    actor = require_role("admin")
+    actor = require(can_screen)
     screening.screen(actor, entry, data["decision"], data["reason_codes"], data.get("note"))
     db.session.commit()
     return dump(entry)
@@ -213,7 +213,7 @@ def screen(data, entry_id):
 @blp.doc(responses=problems(409))
 def screen_bulk(data, competition_id):
     comp = get_competition(competition_id)
-    actor = require_role("admin")
+    actor = require(can_screen)
     ids = list(dict.fromkeys(data["entry_ids"]))
     entries = db.session.scalars(
         select(Entry).where(Entry.id.in_(ids), Entry.competition_id == comp.id)

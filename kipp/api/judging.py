@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kipp.api import serializers as out
-from kipp.api.auth import caller, require_role, visible_or_404
+from kipp.api.auth import caller, require, visible_or_404
 from kipp.api.competitions import get_competition
 from kipp.api.responses_base import problems
 from kipp.api.responses_judging import (
@@ -38,7 +38,7 @@ from kipp.extensions import db
 from kipp.judging import assignments as service
 from kipp.judging import scoring
 from kipp.models import ROUNDS, Assignment, Entry, User
-from kipp.permissions import can_read_sheet, can_score, is_admin, is_reviewer
+from kipp.permissions import can_assign, can_read_sheet, can_score, is_admin, is_reviewer
 
 blp = Blueprint(
     "api_judging", __name__, url_prefix="/api/v1", description="Assignments and score sheets"
@@ -176,7 +176,7 @@ def _listing(where, args):
 def auto(data, competition_id):
     """Complete the round's assignments; 409 capacity_insufficient creates nothing."""
     comp = get_competition(competition_id)
-    actor = require_role("admin")
+    actor = require(can_assign)
     result = service.auto_assign(
         actor, comp, data["round"], data.get("per_entry"), data.get("max_load")
     )
@@ -197,7 +197,7 @@ def auto(data, competition_id):
 def index(args, competition_id):
     """Every assignment of the competition (paged) with each reviewer's load and progress."""
     comp = get_competition(competition_id)
-    require_role("admin")
+    require(can_assign)
     body = out.page(
         _listing([Assignment.competition_id == comp.id], args),
         args["page"],
@@ -218,7 +218,7 @@ def index(args, competition_id):
 @blp.doc(responses=problems(403))
 def loads(args, competition_id):
     comp = get_competition(competition_id)
-    require_role("admin")
+    require(can_assign)
     items = scoring.reviewer_loads(comp, args.get("round"))
     return {"items": items, "total": len(items)}
 
@@ -228,7 +228,7 @@ def loads(args, competition_id):
 @blp.response(201, AssignmentOut)
 @blp.doc(responses=problems(409))
 def create(data):
-    actor = require_role("admin")
+    actor = require(can_assign)
     entry = db.session.get(Entry, data["entry_id"])
     reviewer = db.session.get(User, data["user_id"])
     comp = entry.competition if entry else None
@@ -252,7 +252,7 @@ def show(assignment_id):
 @blp.doc(responses=problems(409))
 def delete(assignment_id):
     a = get_assignment(assignment_id)
-    actor = require_role("admin")
+    actor = require(can_assign)
     service.delete_assignment(actor, a)
     db.session.commit()
     return ""
