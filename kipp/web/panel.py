@@ -11,13 +11,9 @@ criteria, 409 stage, lock, stale version).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
 
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -28,14 +24,14 @@ from kipp.judging.forms import (
     score_form,
     scoring_messages,
 )
+from kipp.judging.worklist import my_rounds, neighbours
 from kipp.labels import ROUND_LABELS, SHEET_STATUS_LABELS, STAGE_LABELS
-from kipp.models import Assignment, Competition, Entry
+from kipp.models import Assignment
+from kipp.models.judging import SHEET_STATUSES
 from kipp.permissions import can_score, is_reviewer
 from kipp.web.gates import requires
 
 bp = Blueprint("panel", __name__, url_prefix="/panel")
-
-STATUSES = ("pending", "draft", "submitted")
 
 
 def me():
@@ -50,101 +46,22 @@ def own_assignment(assignment_id: int) -> Assignment:
 
 
 # ----------------------------------------------------------------- my assignments
-@dataclass
-class RoundGroup:
-    """One competition's round as the reviewer sees it: progress over all their sheets there,
-    and the rows that pass the status filter."""
-
-    competition: Competition
-    round: str
-    counts: dict[str, int]
-    rows: list[Assignment] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def open(self) -> bool:
-        return self.competition.stage == self.round
-
-
-def my_rounds(user_id: int, status: str | None) -> list[RoundGroup]:
-    """The reviewer's rounds, open rounds first, then newest competition first (three queries
-    whatever the number of assignments: counts, competitions, rows with entry and agency)."""
-    counts = db.session.execute(
-        select(Assignment.competition_id, Assignment.round, Assignment.status, func.count())
-        .where(Assignment.user_id == user_id, Assignment.conflicted.is_(False))
-        .group_by(Assignment.competition_id, Assignment.round, Assignment.status)
-    ).all()
-    if not counts:
-        return []
-    comps = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Competition).where(Competition.id.in_({r[0] for r in counts}))
-        )
-    }
-    groups: dict[tuple[int, str], RoundGroup] = {}
-    for comp_id, round_, st, n in counts:
-        key = (comp_id, round_)
-        if key not in groups:
-            groups[key] = RoundGroup(comps[comp_id], round_, dict.fromkeys(STATUSES, 0))
-        groups[key].counts[st] = n
-    query = (
-        select(Assignment)
-        .join(Assignment.entry)
-        .join(Entry.agency)
-        .where(Assignment.user_id == user_id, Assignment.conflicted.is_(False))
-        .options(contains_eager(Assignment.entry).contains_eager(Entry.agency))
-        .order_by(Entry.title, Assignment.id)
-    )
-    if status:
-        query = query.where(Assignment.status == status)
-    for a in db.session.scalars(query):
-        groups[(a.competition_id, a.round)].rows.append(a)
-    return sorted(
-        groups.values(),
-        key=lambda g: (not g.open, -g.competition.year, -g.competition.id, g.round),
-    )
-
-
 @bp.get("/")
 @requires(is_reviewer)
 def assignments():
     status = request.args.get("status")
-    status = status if status in STATUSES else None
+    status = status if status in SHEET_STATUSES else None
     return render_template(
         "panel/assignments.html",
         groups=my_rounds(current_user.id, status),
         status=status,
-        statuses=STATUSES,
+        statuses=SHEET_STATUSES,
         status_labels=SHEET_STATUS_LABELS,
         round_labels=ROUND_LABELS,
     )
 
 
 # ----------------------------------------------------------------- scoring page
-def neighbours(a: Assignment) -> tuple[int | None, int | None]:
-    """The previous and next of the reviewer's assignments in the same round, in the order of
-    the assignments list (entry title, then id)."""
-    ids = list(
-        db.session.scalars(
-            select(Assignment.id)
-            .join(Entry, Entry.id == Assignment.entry_id)
-            .where(
-                Assignment.user_id == a.user_id,
-                Assignment.competition_id == a.competition_id,
-                Assignment.round == a.round,
-                Assignment.conflicted.is_(False),
-            )
-            .order_by(Entry.title, Assignment.id)
-        )
-    )
-    i = ids.index(a.id)
-    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
-
-
 def render_sheet(
     a: Assignment,
     form=None,
