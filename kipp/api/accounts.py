@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
+from kipp.accounts import queries
 from kipp.accounts import services as accounts
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require, visible_or_404
@@ -65,9 +65,7 @@ def create_agency(data):
 @blp.response(200, AgencyPage)
 def list_agencies(args):
     caller()
-    return out.page(
-        select(Agency).order_by(Agency.name), args["page"], args["per_page"], out.agency
-    )
+    return out.page(queries.agencies_query(), args["page"], args["per_page"], out.agency)
 
 
 @blp.get("/agencies/<int:agency_id>")
@@ -94,7 +92,8 @@ def create_user(data):
 @blp.doc(responses=problems(403))
 def list_users(args):
     require(can_manage_accounts)
-    return out.page(select(User).order_by(User.id), args["page"], args["per_page"], out.user)
+    query = queries.users_query(by="id")
+    return out.page(query, args["page"], args["per_page"], out.user)
 
 
 @blp.get("/users/me")

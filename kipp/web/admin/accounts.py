@@ -11,9 +11,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from kipp.accounts import queries
 from kipp.accounts import services as accounts
 from kipp.accounts.forms import (
     AgencyForm,
@@ -27,7 +26,7 @@ from kipp.competitions.services import check_version
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.labels import AGENCY_KIND_LABELS
-from kipp.models import AGENCY_KINDS, ROLES, Agency, Conflict, User
+from kipp.models import AGENCY_KINDS, ROLES, User
 from kipp.web.admin import ROLE_LABELS, admin_required, bp, page_arg, show_error
 
 PER_PAGE = 100
@@ -35,10 +34,6 @@ PER_PAGE = 100
 
 def _actor() -> User:
     return current_user._get_current_object()
-
-
-def _all_agencies() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
 
 
 # ------------------------------------------------------------------ agencies
@@ -64,15 +59,9 @@ def agencies():
 
     kind = request.args.get("kind", "")
     province = request.args.get("province", "")
-    query = select(Agency).order_by(Agency.name)
-    if kind in AGENCY_KINDS:
-        query = query.where(Agency.kind == kind)
-    if province:
-        query = query.where(Agency.province == province)
+    query = queries.agencies_query(kind, province)
     pagination = db.paginate(query, page=page_arg(request), per_page=PER_PAGE, error_out=False)
-    provinces = db.session.scalars(
-        select(Agency.province).distinct().order_by(Agency.province)
-    ).all()
+    provinces = queries.provinces()
     return render_template(
         "admin/agencies.html",
         form=form,
@@ -89,7 +78,7 @@ def agencies():
 @admin_required
 def users():
     form = UserCreateForm()
-    form.agency_id.choices = agency_choices(_all_agencies())
+    form.agency_id.choices = agency_choices(queries.all_agencies())
     set_role_labels(form, ROLE_LABELS)
     status = 200
     if form.validate_on_submit():
@@ -113,11 +102,7 @@ def users():
 
     role = request.args.get("role", "")
     active = request.args.get("active", "")
-    query = select(User).options(selectinload(User.agency)).order_by(User.name, User.id)
-    if role in ROLES:
-        query = query.where(User.role == role)
-    if active in ("1", "0"):
-        query = query.where(User.active.is_(active == "1"))
+    query = queries.users_query(role, {"1": True, "0": False}.get(active))
     pagination = db.paginate(query, page=page_arg(request), per_page=PER_PAGE, error_out=False)
     return render_template(
         "admin/users.html",
@@ -134,16 +119,11 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _render_user(user: User, form: UserEditForm, conflict_form: ConflictForm, status: int):
-    agencies = _all_agencies()
+    agencies = queries.all_agencies()
     form.agency_id.choices = agency_choices(agencies)
     set_role_labels(form, ROLE_LABELS)
     conflict_form.agency_id.choices = agency_choices(agencies, blank=_("— choose —"))
-    conflicts = db.session.scalars(
-        select(Conflict)
-        .options(selectinload(Conflict.agency))
-        .where(Conflict.user_id == user.id)
-        .order_by(Conflict.created_at, Conflict.id)
-    ).all()
+    conflicts = queries.conflicts_of(user)
     return render_template(
         "admin/user_edit.html",
         user=user,
@@ -159,7 +139,7 @@ def user_edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserEditForm(obj=user)
     # Choices must exist before validation; _render_user sets them again (same values).
-    form.agency_id.choices = agency_choices(_all_agencies())
+    form.agency_id.choices = agency_choices(queries.all_agencies())
     set_role_labels(form, ROLE_LABELS)
     status = 200
     if form.validate_on_submit():
@@ -186,7 +166,7 @@ def user_edit(user_id: int):
 def add_conflict(user_id: int):
     user = _user_or_404(user_id)
     conflict_form = ConflictForm(prefix="conflict")
-    conflict_form.agency_id.choices = agency_choices(_all_agencies(), blank=_("— choose —"))
+    conflict_form.agency_id.choices = agency_choices(queries.all_agencies(), blank=_("— choose —"))
     status = 422
     if conflict_form.validate_on_submit():
         try:
