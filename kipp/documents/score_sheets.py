@@ -109,10 +109,12 @@ def _round_data(entry: Entry, round_: str, assignments: list[Assignment]) -> dic
 
 
 def score_sheet_data(entry: Entry) -> dict:
-    """What the entry's score sheet prints (plain JSON-able values, exact decimals as text)."""
+    """What the entry's score sheet prints (plain JSON-able values, exact decimals as text).
+    Sheets of a reviewer who declared a conflict after scoring are left out, as they are of
+    every ranking (they stay in the database and the audit log as a record)."""
     assignments = db.session.scalars(
         select(Assignment)
-        .where(Assignment.entry_id == entry.id)
+        .where(Assignment.entry_id == entry.id, Assignment.conflicted.is_(False))
         .options(selectinload(Assignment.values), selectinload(Assignment.user))
         .order_by(Assignment.id)
     ).all()

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from kipp.accounts.services import add_conflict
+from kipp.documents.score_sheets import score_sheet_data
 from kipp.entries.services import add_attachment
 from kipp.extensions import db
-from kipp.models import Assignment, AuditEvent
+from kipp.models import Assignment, AuditEvent, Entry
 from tests.helpers import pdf_bytes
 from tests.services.judging_fixtures import (
     assign,
@@ -167,6 +168,15 @@ def test_conflicted_sheet_leaves_the_ranking_until_replaced(make, api, w):
     submit_sheet(reload(Assignment, created.get_json()["id"]), 76)
     done = standing(api, w, w.entries[0])
     assert (done["score"], done["sheets"], done["flags"]) == (73.0, 2, [])
+
+
+def test_the_score_sheet_leaves_out_a_conflicted_sheet(make, api, w):
+    [before] = score_sheet_data(w.entries[0])["rounds"]
+    assert [s["total"] for s in before["sheets"]] == ["80.00", "70.00"]
+    declare(api, w)
+    [after] = score_sheet_data(reload(Entry, w.entries[0].id))["rounds"]
+    assert [s["reviewer"] for s in after["sheets"]] == [w.reviewers[1].name]
+    assert (after["summary"]["mean"], after["summary"]["submitted"]) == ("70.00", 1)
 
 
 def test_panel_round_entry_shows_missing_sheets_after_a_late_conflict(make, api, w):
