@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require, visible_or_404
@@ -17,9 +16,10 @@ from kipp.api.responses import (
 from kipp.api.responses_base import problems
 from kipp.api.schemas import CompetitionIn, CompetitionPatch, PageArgs, StageIn
 from kipp.audit import chain
-from kipp.competitions import services, stages
+from kipp.audit.queries import events_query
+from kipp.competitions import queries, services, stages
 from kipp.extensions import db
-from kipp.models import AuditEvent, Competition
+from kipp.models import Competition
 from kipp.permissions import can_manage_competition, can_read_audit, can_read_competition
 
 blp = Blueprint(
@@ -52,7 +52,7 @@ def create(data):
 def index(args):
     caller()
     return out.page(
-        select(Competition).order_by(Competition.year.desc(), Competition.id.desc()),
+        queries.competitions_query(),
         args["page"],
         args["per_page"],
         out.competition,
@@ -109,11 +109,7 @@ def _audit_competition(competition_id: int) -> Competition:
 @blp.doc(responses=problems(403))
 def audit(args, competition_id):
     comp = _audit_competition(competition_id)
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.chain == chain.chain_for(comp.id))
-        .order_by(AuditEvent.seq)
-    )
+    query = events_query(comp.id)
     return out.page(
         query, args["page"], args["per_page"], lambda e: chain.serialize(e, comp.timezone)
     )
@@ -133,8 +129,7 @@ def audit_verify(competition_id):
 @blp.doc(responses=problems(403))
 def global_audit(args):
     require(can_read_audit, None)
-    query = select(AuditEvent).where(AuditEvent.chain == chain.GLOBAL).order_by(AuditEvent.seq)
-    return out.page(query, args["page"], args["per_page"], chain.serialize)
+    return out.page(events_query(None), args["page"], args["per_page"], chain.serialize)
 
 
 @blp.get("/audit/verify")

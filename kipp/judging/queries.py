@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 
+from kipp.competitions.queries import competitions
 from kipp.extensions import db
 from kipp.judging.conflicts import replacements_missing
 from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, rank_mean
@@ -237,9 +238,7 @@ def rank_round(comp: Competition, round_: str, method: str = MEAN) -> RoundRanki
 def selection_overview() -> tuple[list[Competition], dict[tuple[int, str], dict]]:
     """Competitions newest first, and per (competition id, tier) the number of proposals, the
     latest proposal's id and the final selection's id (None while there is none)."""
-    comps = db.session.scalars(
-        select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
-    ).all()
+    comps = competitions()
     tiers: dict[tuple[int, str], dict] = {}
     rows = db.session.execute(
         select(Selection.id, Selection.competition_id, Selection.tier, Selection.status).order_by(

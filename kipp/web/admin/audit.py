@@ -13,11 +13,11 @@ import json
 
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from kipp.audit.chain import chain_for, verify
+from kipp.audit.chain import verify
+from kipp.audit.queries import events_query
 from kipp.extensions import db
-from kipp.models import AuditEvent, Competition
+from kipp.models import Competition
 from kipp.permissions import can_read_audit, can_read_competition
 from kipp.web.admin import admin_required, bp, page_arg
 
@@ -52,11 +52,7 @@ def compact_changes(before: dict | None, after: dict | None) -> list[tuple[str, 
 
 
 def _render(competition: Competition | None, tz: str):
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.chain == chain_for(competition.id if competition else None))
-        .order_by(AuditEvent.seq)
-    )
+    query = events_query(competition.id if competition else None)
     pagination = db.paginate(query, page=page_arg(request), per_page=PER_PAGE, error_out=False)
     events = [(e, compact_changes(e.before, e.after)) for e in pagination.items]
     return render_template(

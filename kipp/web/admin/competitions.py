@@ -13,14 +13,12 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from kipp.competitions import services, stages
+from kipp.competitions import queries, services, stages
 from kipp.competitions.forms import CompetitionForm, StageForm
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.models import STAGES, Competition, Entry, Stage
-from kipp.models.entries import ENTRY_STATUSES
+from kipp.models import STAGES, Competition, Stage
 from kipp.web.admin import STAGE_LABELS, admin_required, bp, show_error
 
 
@@ -32,17 +30,11 @@ def _competition_or_404(competition_id: int) -> Competition:
 @bp.get("/competitions")
 @admin_required
 def competitions():
-    comps = db.session.scalars(
-        select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(Entry.competition_id, func.count())
-            .where(Entry.status != "draft")
-            .group_by(Entry.competition_id)
-        ).all()
+    return render_template(
+        "admin/competitions.html",
+        competitions=queries.competitions(),
+        submitted=queries.submitted_counts(),
     )
-    return render_template("admin/competitions.html", competitions=comps, submitted=counts)
 
 
 @bp.route("/competitions/new", methods=["GET", "POST"])
@@ -106,12 +98,7 @@ def _screening_url(comp: Competition) -> str:
 
 
 def _render_control(comp: Competition, form: StageForm, status: int):
-    rows = db.session.execute(
-        select(Entry.status, func.count())
-        .where(Entry.competition_id == comp.id)
-        .group_by(Entry.status)
-    ).all()
-    counts = {s: 0 for s in ENTRY_STATUSES} | dict(rows)
+    counts = queries.entry_status_counts(comp)
     current = STAGES.index(comp.stage)
     steps = [
         {
