@@ -61,6 +61,8 @@ def register_extensions(app: Flask) -> None:
     from kipp.judging import guards  # noqa: F401  (register the judging stage guards)
 
     on_close.register()  # leaving a judging round renders its score sheets
+    # --- mail-notices: stage hooks
+    # --- publication: stage guards
 
 
 def register_blueprints(app: Flask) -> None:

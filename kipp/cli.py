@@ -57,3 +57,7 @@ def register(app: Flask) -> None:
         created = seed()
         db.session.commit()
         click.echo(created)
+
+    # --- mail-notices: send-reminders
+
+    # --- directory

@@ -189,3 +189,21 @@ def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
     if user.role not in ("chair", "panelist") or conflicts_with(user, entry):
         return False
     return can_read_entry(user, entry)
+
+
+# --- mail-outbox
+
+
+# --- mail-accounts
+
+
+# --- mail-notices
+
+
+# --- publication
+
+
+# --- public-results
+
+
+# --- directory

@@ -35,6 +35,17 @@ celery = init_celery(flask_app)
 
 import workers.documents  # noqa: E402  (registers the tasks)
 
+# --- mail-outbox: import
+
+# --- mail-notices: import
+
+# What the reconciler thread runs on each pass, in order; each pass is safe on several workers.
+PASSES = [
+    workers.documents.reconcile_once,
+    # --- mail-outbox: pass
+    # --- mail-notices: pass
+]
+
 
 @worker_process_init.connect
 def _init_process(**_kwargs) -> None:
@@ -61,11 +72,12 @@ class Reconciler(threading.Thread):
                 return
 
     def run_once(self) -> None:
-        try:
-            with self.app.app_context():
-                workers.documents.reconcile_once()
-        except Exception:  # log and try again next time; the next pass repeats the work
-            log.exception("document reconciler pass failed")
+        for one_pass in PASSES:
+            try:
+                with self.app.app_context():
+                    one_pass()
+            except Exception:  # log and try again next time; the next pass repeats the work
+                log.exception("reconciler pass %s failed", one_pass.__qualname__)
 
 
 _reconciler: Reconciler | None = None

@@ -10,12 +10,17 @@ from apispec import BasePlugin
 from flask import Flask, request
 
 from kipp.api import (
+    account_links,
     accounts,
     certificates,
     competitions,
+    directory,
     documents,
     entries,
     judging,
+    mail,
+    public,
+    publication,
     selections,
 )
 from kipp.api.auth import resolve_api_caller
@@ -30,11 +35,29 @@ BLUEPRINTS = (
     selections.blp,
     certificates.blp,
     documents.blp,
+    mail.blp,
+    account_links.blp,
+    publication.blp,
+    public.blp,
+    directory.blp,
 )
 
 WRITES = ("post", "put", "patch", "delete")
 # Operations anyone may call without logging in (a bad bearer token still answers 401).
-PUBLIC = {("post", "/api/v1/auth/tokens"), ("get", "/api/v1/certificates/{code}")}
+PUBLIC = {
+    ("post", "/api/v1/auth/tokens"),
+    ("get", "/api/v1/certificates/{code}"),
+    ("post", "/api/v1/auth/invitations/accept"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/confirm"),
+}
+# Everything under this prefix is public data (API v1.1 § Public data).
+PUBLIC_PREFIX = "/api/v1/public/"
+
+
+def is_public(method: str, path: str) -> bool:
+    """True for an operation anyone may call without logging in."""
+    return (method, path) in PUBLIC or path.startswith(PUBLIC_PREFIX)
 
 
 class OpenApiPlugin(BasePlugin):
@@ -63,7 +86,7 @@ class OpenApiPlugin(BasePlugin):
             shared = {401}
             if "{" in (path or ""):
                 shared.add(404)
-            if method in WRITES and (method, path) not in PUBLIC:
+            if method in WRITES and not is_public(method, path or ""):
                 shared.add(403)
             if "requestBody" in operation:
                 shared |= {400, 413, 422}
@@ -72,7 +95,7 @@ class OpenApiPlugin(BasePlugin):
             for status in sorted(shared):
                 responses.setdefault(str(status), problem_response(status))
             operation["responses"] = dict(sorted(responses.items()))
-            if (method, path) in PUBLIC:
+            if is_public(method, path or ""):
                 operation["security"] = []
 
 

@@ -1,5 +1,6 @@
 """All models, one module per aggregate; importing this registers every table."""
 
+from kipp.models import account_links, directory, mail, notices, publication, ratelimit  # noqa: F401
 from kipp.models.agencies import AGENCY_KINDS, Agency
 from kipp.models.audit import AuditEvent, AuditHead
 from kipp.models.competitions import (

@@ -33,12 +33,17 @@ def home():
 def register_web(app: Flask) -> None:
     from kipp.auth.views import bp as auth
     from kipp.web import (
+        account_links,
         admin,
         agency,
         assignments,
         certificates,
+        directory,
         documents,
+        outbox,
         panel,
+        public,
+        publication,
         screening,
         selection,
         verify,
@@ -56,6 +61,11 @@ def register_web(app: Flask) -> None:
         verify,
         certificates,
         documents,
+        outbox,
+        account_links,
+        publication,
+        public,
+        directory,
     ):
         app.register_blueprint(module.bp)
 

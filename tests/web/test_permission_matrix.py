@@ -52,6 +52,7 @@ from tests.services.judging_fixtures import (
     set_stage,
     submit_sheet,
 )
+from tests.web import matrix_extensions
 from tests.web.permission_documents import document_body, document_state, documents_world
 from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture of document_world)
 
@@ -308,6 +309,9 @@ TABLE = [
     Row("GET", f"{A}/openapi.json", expect(200, anonymous=200)),
 ]
 
+# Rows of the features' own modules (tests/web/matrix_extensions.py).
+TABLE += [Row(**row) for row in matrix_extensions.rows("api")]
+assert ROLES == matrix_extensions.ROLES
 
 # Routes accepted without a row (none today); the coverage test fails on any other.
 PENDING: set[tuple[str, str]] = set()
@@ -416,6 +420,8 @@ def build_body(name: str | None, world: dict, role: str, make):
         return None
     if (found := document_body(name)) is not None:
         return found
+    if (found := matrix_extensions.body("api", name, world, role)) is not None:
+        return found
     if name == "credentials":
         user = world["users"].get(role, world["users"]["owner"])
         return {"email": user.email, "password": PASSWORD}
@@ -505,7 +511,7 @@ def snapshot() -> tuple:
         )
     ]
     rows = tuple(sorted(rows) for rows in (entries, comps, users, sheets, values, chosen))
-    return rows, counts, document_state()
+    return rows, counts, document_state(), matrix_extensions.state()
 
 
 def check(row: Row, role: str, world: dict, api, make) -> None:

@@ -27,6 +27,7 @@ from kipp.extensions import db
 from kipp.judging.forms import score_field
 from kipp.models import Assignment, Competition, Entry, User
 from tests.conftest import PASSWORD
+from tests.web import matrix_extensions
 from tests.web.test_admin_pages import competition_form
 from tests.web.test_permission_matrix import (  # noqa: F401  (fixtures)
     ROLES,
@@ -249,6 +250,10 @@ TABLE = [
     ),
 ]
 
+# Rows of the features' own modules (tests/web/matrix_extensions.py).
+TABLE += [Row(**row) for row in matrix_extensions.rows("web")]
+assert LOGIN == matrix_extensions.LOGIN
+
 
 # ------------------------------------------------------------------ form builders
 NEW_PASSWORD = "lintang-kemukus-di-atas-sawah-2026"
@@ -259,6 +264,8 @@ def build_form(name: str | None, ids: dict) -> dict | None:
     """A valid form for the row, read from the world as it is now (versions move)."""
     if name is None:
         return None
+    if (found := matrix_extensions.body("web", name, ids)) is not None:
+        return found
     if name == "wrong_login":
         return {"email": "nobody@example.id", "password": "wrong-password"}
     if name == "password":
