@@ -17,8 +17,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require, visible_or_404
@@ -33,10 +31,12 @@ from kipp.api.responses_judging import (
     SheetOut,
 )
 from kipp.api.schemas import In
+from kipp.api.serializers_judging import dump_assignment, dump_mine, dump_sheet
 from kipp.errors import Forbidden, ValidationFailed
 from kipp.extensions import db
 from kipp.judging import assignments as service
 from kipp.judging import scoring
+from kipp.judging.coverage import assignment_listing
 from kipp.models import ROUNDS, Assignment, Entry, User
 from kipp.permissions import can_assign, can_read_sheet, can_score, is_admin, is_reviewer
 
@@ -89,58 +89,6 @@ class ScoreReopenIn(In):
     reason = fields.String(required=True)
 
 
-# ----------------------------------------------------------------- dumps
-def num(value):
-    return None if value is None else float(value)
-
-
-def dump_assignment(a: Assignment) -> dict:
-    return {
-        "id": a.id,
-        "competition_id": a.competition_id,
-        "entry_id": a.entry_id,
-        "entry_title": a.entry.title,
-        "user_id": a.user_id,
-        "reviewer": a.user.name,
-        "round": a.round,
-        "status": a.status,
-        "total": num(a.total) if a.status != "pending" else None,
-        "conflicted": a.conflicted,
-        "version": a.version,
-    }
-
-
-def dump_mine(a: Assignment) -> dict:
-    return {
-        "id": a.id,
-        "competition_id": a.competition_id,
-        "entry_id": a.entry_id,
-        "entry_title": a.entry.title,
-        "round": a.round,
-        "status": a.status,
-    }
-
-
-def dump_sheet(a: Assignment) -> dict:
-    comp = a.entry.competition
-    criteria = comp.round_criteria(a.round)
-    values = scoring.current_values(a)
-    return {
-        "id": a.id,
-        "entry_id": a.entry_id,
-        "entry_title": a.entry.title,
-        "user_id": a.user_id,
-        "round": a.round,
-        "values": {c.code: num(values[c.code]) for c in criteria if c.code in values},
-        "comment": a.comment,
-        "total": num(scoring.running_total(a)),
-        "status": a.status,
-        "version": a.version,
-        "submitted_at": out.iso(a.submitted_at, comp.timezone),
-        "criteria": [c.summary() for c in criteria],
-    }
-
-
 def get_assignment(assignment_id: int) -> Assignment:
     """The assignment if the caller may read its sheet (assigned reviewer, admin), else 404."""
     user = caller()
@@ -153,19 +101,6 @@ def get_own_assignment(assignment_id: int) -> Assignment:
     user = caller()
     a = db.session.get(Assignment, assignment_id)
     return visible_or_404(a, a is not None and can_score(user, a))
-
-
-def _listing(where, args):
-    query = (
-        select(Assignment)
-        .where(*where)
-        .options(joinedload(Assignment.entry), joinedload(Assignment.user))
-        .order_by(Assignment.id)
-    )
-    for key in ("round", "status", "user_id", "entry_id", "competition_id"):
-        if args.get(key) is not None:
-            query = query.where(getattr(Assignment, key) == args[key])
-    return query
 
 
 # ----------------------------------------------------------------- assignments
@@ -199,7 +134,7 @@ def index(args, competition_id):
     comp = get_competition(competition_id)
     require(can_assign)
     body = out.page(
-        _listing([Assignment.competition_id == comp.id], args),
+        assignment_listing([Assignment.competition_id == comp.id], args),
         args["page"],
         args["per_page"],
         dump_assignment,
@@ -269,7 +204,7 @@ def mine(args):
     if not is_reviewer(user):
         raise Forbidden(_("Only reviewers have assignments."))
     where = [Assignment.user_id == user.id, Assignment.conflicted.is_(False)]
-    body = out.page(_listing(where, args), args["page"], args["per_page"], dump_mine)
+    body = out.page(assignment_listing(where, args), args["page"], args["per_page"], dump_mine)
     for key in ("round", "competition_id"):
         if args.get(key) is not None:
             where.append(getattr(Assignment, key) == args[key])

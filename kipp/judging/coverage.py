@@ -9,8 +9,12 @@ Guarantees
   reviewers' conflicts (panel).
 - `entries_by_title` loads the given entries with their agencies (one statement; none for no
   ids), ordered by title then id.
-- `assignments_page` pages a round's assignments ordered by reviewer name then id, filtered
-  by `user_id` and `status` when given, with reviewer and entry loaded.
+- `assignment_listing` is the one query behind every list of assignments (the secretariat's
+  page, the API's competition list and a reviewer's own list): the assignments matching
+  `where` and the filters given (`round`, `status`, `user_id`, `entry_id`, `competition_id`;
+  None means any), with reviewer and entry loaded, ordered by id or, `by_reviewer`, by
+  reviewer name then id.
+- `assignments_page` pages a round's assignments of that listing, by reviewer.
 """
 
 from __future__ import annotations
@@ -63,15 +67,28 @@ def entries_by_title(ids: Iterable[int]) -> list[Entry]:
     )
 
 
-def assignments_page(comp: Competition, round_: str, filters: Mapping, per_page: int):
+FILTERS = ("round", "status", "user_id", "entry_id", "competition_id")
+
+
+def assignment_listing(where: Iterable = (), filters: Mapping | None = None, by_reviewer=False):
+    """The select of the assignments matching `where` and `filters` (see the guarantees)."""
     query = (
         select(Assignment)
         .join(Assignment.user)
-        .where(Assignment.competition_id == comp.id, Assignment.round == round_)
+        .where(*where)
         .options(contains_eager(Assignment.user), joinedload(Assignment.entry))
-        .order_by(User.name, Assignment.id)
+        .order_by(*((User.name, Assignment.id) if by_reviewer else (Assignment.id,)))
     )
-    for key in ("user_id", "status"):
-        if key in filters:
+    for key in FILTERS:
+        if (filters or {}).get(key) is not None:
             query = query.where(getattr(Assignment, key) == filters[key])
+    return query
+
+
+def assignments_page(comp: Competition, round_: str, filters: Mapping, per_page: int):
+    query = assignment_listing(
+        [Assignment.competition_id == comp.id, Assignment.round == round_],
+        {k: filters.get(k) for k in ("user_id", "status")},
+        by_reviewer=True,
+    )
     return db.paginate(query, page=filters.get("page", 1), per_page=per_page, error_out=False)
