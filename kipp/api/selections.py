@@ -8,8 +8,6 @@ from flask import Response
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from kipp.api.auth import caller, visible_or_404
 from kipp.api.competitions import get_competition
@@ -28,6 +26,7 @@ from kipp.judging.queries import (
     load_infos,
     load_pool,
     rank_round,
+    selections_page,
 )
 from kipp.judging.ranking import MEAN, ZSCORE
 from kipp.models import Competition, Selection
@@ -222,16 +221,7 @@ def propose(data, competition_id):
 def index(args, competition_id):
     comp = get_competition(competition_id)
     _forbid_unless(can_view_ranking(caller(), comp))
-    where = Selection.competition_id == comp.id
-    total = db.session.scalar(select(func.count()).select_from(Selection).where(where))
-    rows = db.session.scalars(
-        select(Selection)
-        .where(where)
-        .options(selectinload(Selection.entries))
-        .order_by(Selection.id.desc())
-        .limit(args["per_page"])
-        .offset((args["page"] - 1) * args["per_page"])
-    ).all()
+    rows, total = selections_page(comp, args["page"], args["per_page"])
     infos = load_infos([se.entry_id for s in rows for se in s.entries])
     return {
         "items": [selection_json(s, comp, infos) for s in rows],

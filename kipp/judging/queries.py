@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from kipp.competitions.queries import competitions
 from kipp.extensions import db
@@ -264,3 +265,19 @@ def proposals(comp: Competition, tier: str) -> list:
         .group_by(Selection.id, Selection.status, Selection.created_at)
         .order_by(Selection.id.desc())
     ).all()
+
+
+def selections_page(comp: Competition, page: int, per_page: int) -> tuple[list[Selection], int]:
+    """One page of the competition's selections (proposals and final), newest first, with
+    their entries loaded, and the total number of them."""
+    where = Selection.competition_id == comp.id
+    total = db.session.scalar(select(func.count()).select_from(Selection).where(where))
+    rows = db.session.scalars(
+        select(Selection)
+        .where(where)
+        .options(selectinload(Selection.entries))
+        .order_by(Selection.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(rows), total or 0

@@ -9,26 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from kipp.documents import certificates, codes, storage
-from kipp.extensions import db
-from kipp.models import Certificate, Competition, Entry
+from kipp.documents.queries import agency_certificates
 from kipp.permissions import can_create_entries, can_download_certificate
 
 bp = Blueprint("agency_certificates", __name__, url_prefix="/agency/certificates")
-
-
-def agency_certificates(agency_id: int) -> list[Certificate]:
-    """Every issued certificate of the agency's entries, newest competition first."""
-    query = (
-        select(Certificate)
-        .join(Entry, Entry.id == Certificate.entry_id)
-        .join(Competition, Competition.id == Certificate.competition_id)
-        .where(Entry.agency_id == agency_id, Certificate.stored_name.is_not(None))
-        .order_by(Competition.year.desc(), Certificate.id)
-    )
-    return list(db.session.scalars(query))
 
 
 @bp.get("")

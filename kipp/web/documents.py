@@ -14,16 +14,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from kipp.documents import jobs, kinds
+from kipp.documents.queries import recent_jobs
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.labels import JOB_STATUS_LABELS
-from kipp.models import Competition, DocumentJob, Stage
+from kipp.models import Competition, Stage
 from kipp.web.admin import STAGE_LABELS, admin_required
 
 bp = Blueprint("documents_web", __name__, url_prefix="/admin/documents")
@@ -41,12 +41,7 @@ class DocumentJobForm(FlaskForm):
 
 
 def _page(comp: Competition, form: DocumentJobForm, status: int = 200, detail: str = ""):
-    rows = db.session.scalars(
-        select(DocumentJob)
-        .where(DocumentJob.competition_id == comp.id)
-        .order_by(DocumentJob.id.desc())
-        .limit(JOBS_SHOWN)
-    ).all()
+    rows = recent_jobs(comp.id, JOBS_SHOWN)
     return render_template(
         "admin_documents/jobs.html",
         comp=comp,
