@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
@@ -153,15 +153,7 @@ def get_attachment(attachment_id: int) -> Attachment:
 
 
 def stream(att: Attachment):
-    path = storage.path_of(att.stored_name)
-    if not path.exists():
-        raise NotFound(_("Not found."))
-    resp = send_file(
-        path, mimetype="application/pdf", as_attachment=True, download_name=att.filename
-    )
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return storage.attachment_response(att.stored_name, att.filename)
 
 
 @blp.get("/attachments/<int:attachment_id>")

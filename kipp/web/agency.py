@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -259,15 +258,7 @@ def upload(entry_id: int):
 @requires(can_create_entries)
 def download(attachment_id: int):
     att = own_attachment(attachment_id)
-    path = storage.path_of(att.stored_name)
-    if not path.exists():
-        abort(404)
-    resp = send_file(
-        path, mimetype="application/pdf", as_attachment=True, download_name=att.filename
-    )
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return storage.attachment_response(att.stored_name, att.filename)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from kipp.documents import storage
 from kipp.extensions import db
 from kipp.models import Certificate
+from kipp.storage import local
 from tests.services.judging_fixtures import evaluation_setup, finalised_shortlist
 from tests.workers.job_fixtures import items_of, job_row, status_counts
 from tests.workers.test_worker_real import (  # noqa: F401  (fixtures)
@@ -83,7 +84,7 @@ def _hold_the_next_write(marker: Path) -> None:
             return _HeldWrite(fh, marker)
         return fh
 
-    storage.open = holding_open  # the module's `open`, looked up at call time
+    local.open = holding_open  # the local store's `open`, looked up at call time
 
 
 _rendered = 0  # documents this worker process rendered
