@@ -83,5 +83,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from kipp.cli import register
+    from kipp.storage.cli import register as register_storage
 
     register(app)
+    register_storage(app)

@@ -1,5 +1,6 @@
-"""GET /healthz: 200 {"db":"ok","broker":"ok","pdf":"fast"|"slow"} when the database and the
-broker answer, 503 otherwise."""
+"""GET /healthz: 200 {"db":"ok","broker":"ok","storage":"ok","pdf":"fast"|"slow"} when the
+database, the broker and the file store (`kipp.storage`: local directory or S3) answer, 503
+otherwise, with "down" for the part that does not."""
 
 from __future__ import annotations
 
@@ -24,6 +25,17 @@ def broker_status(url: str) -> str:
         return "down"
 
 
+def storage_status() -> str:
+    from kipp.storage import StorageUnavailable, backend
+
+    try:
+        backend().ping()
+    except StorageUnavailable as exc:
+        current_app.logger.warning("file store unreachable: %s", exc)
+        return "down"
+    return "ok"
+
+
 @bp.get("/healthz")
 def healthz():
     status = {"db": "ok", "broker": broker_status(current_app.config["CELERY_BROKER_URL"])}
@@ -32,6 +44,7 @@ def healthz():
     except Exception as exc:
         current_app.logger.warning("database unreachable: %s", exc)
         status["db"] = "down"
+    status["storage"] = storage_status()
     code = 200 if all(v == "ok" for v in status.values()) else 503
     # PDF speed is reported, not judged: a slow renderer still renders ("slow" means WeasyPrint
     # subsets fonts with fontTools because libharfbuzz-subset0 is missing).

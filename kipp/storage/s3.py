@@ -83,4 +83,7 @@ class S3Backend:
                 return
 
     def ping(self) -> None:
-        self._call("head_bucket")
+        try:
+            self._call("head_bucket")
+        except FileNotFoundError as exc:
+            raise StorageUnavailable(f"object store: no bucket {self.bucket!r}") from exc
