@@ -1,6 +1,14 @@
 """All models, one module per aggregate; importing this registers every table."""
 
-from kipp.models import account_links, directory, mail, notices, publication, ratelimit  # noqa: F401
+from kipp.models import (  # noqa: F401  (register their tables)
+    account_links,
+    directory,
+    mail,
+    notices,
+    periodic,
+    publication,
+    ratelimit,
+)
 from kipp.models.agencies import AGENCY_KINDS, Agency
 from kipp.models.audit import AuditEvent, AuditHead
 from kipp.models.competitions import (
