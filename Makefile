@@ -22,8 +22,10 @@ install: $(STAMP) system-deps translations
 system-deps:
 	@sh scripts/system-deps.sh pdf
 
+# Debian's chromium (apt) and axe-core (npm, pinned in package-lock.json) for the browser tests.
 browser-deps:
 	@sh scripts/system-deps.sh browser
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 translations: $(STAMP)
 	@$(BIN)/pybabel compile -d kipp/translations -D messages

@@ -3,7 +3,8 @@
 `create_app()` picks a class by `KIPP_ENV`. Only an explicit `KIPP_ENV=development` (or
 `testing`) gets the development defaults (a published `SECRET_KEY` and certificate key, the
 demo loader); unset or any other value means production, which refuses to start without
-`SECRET_KEY` and `KIPP_CERTIFICATE_KEY` (API contract v1.1 § Running, continued).
+`SECRET_KEY` and `KIPP_CERTIFICATE_KEY` (API contract v1.1 § Running, continued), or without
+`KIPP_MAIL_URL` and `KIPP_MAIL_FROM` (development writes mail to `instance/mail/` instead).
 """
 
 from __future__ import annotations
@@ -39,6 +40,18 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     KIPP_STORAGE_DIR = os.environ.get("KIPP_STORAGE_DIR", str(INSTANCE_DIR / "storage"))
     KIPP_PUBLIC_BASE_URL = os.environ.get("KIPP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Mail (kipp.mail.transport): `smtp://[user:pass@]host:port[?starttls=1]`, `smtps://…` or
+    # `file:///dir` (one .eml per mail); required in production. KIPP_MAIL_FROM is the sender.
+    KIPP_MAIL_URL = os.environ.get("KIPP_MAIL_URL") or None
+    KIPP_MAIL_FROM = os.environ.get("KIPP_MAIL_FROM") or None
+    # SMTP connection timeout (seconds), tries before a mail is `failed`, first retry delay.
+    KIPP_MAIL_TIMEOUT = float(os.environ.get("KIPP_MAIL_TIMEOUT", "30"))
+    KIPP_MAIL_MAX_ATTEMPTS = int(os.environ.get("KIPP_MAIL_MAX_ATTEMPTS", "8"))
+    KIPP_MAIL_RETRY_SECONDS = float(os.environ.get("KIPP_MAIL_RETRY_SECONDS", "60"))
+    # How long a worker owns a mail it is sending, and how long a queued mail may wait for a
+    # worker before the reconciler assumes its broker message was lost.
+    KIPP_MAIL_LEASE_SECONDS = float(os.environ.get("KIPP_MAIL_LEASE_SECONDS", "300"))
+    KIPP_MAIL_PATIENCE_SECONDS = float(os.environ.get("KIPP_MAIL_PATIENCE_SECONDS", "60"))
     CELERY_BROKER_URL = os.environ.get(
         "CELERY_BROKER_URL", f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite3'}"
     )
@@ -86,17 +99,40 @@ class Config:
     def check(cls, config) -> None:
         """Refuse to start with a configuration that is unsafe for this environment."""
         missing = [k for k in ("SECRET_KEY", "KIPP_CERTIFICATE_KEY") if not config.get(k)]
+        missing += [k for k in ("KIPP_MAIL_URL", "KIPP_MAIL_FROM") if not config.get(k)]
         if missing:
             raise RuntimeError(
                 f"{' and '.join(missing)} must be set: KIPP is running in production mode "
                 "(KIPP_ENV is not 'development'). Set them, or set KIPP_ENV=development for a "
                 "local demo with published keys."
             )
+        cls.check_mail(config)
+
+    @staticmethod
+    def check_mail(config) -> None:
+        """KIPP_MAIL_URL must parse and KIPP_MAIL_FROM must be one address on one line."""
+        from email.utils import parseaddr
+
+        from kipp.mail.transport import parse_url
+
+        try:
+            parse_url(config["KIPP_MAIL_URL"])
+        except ValueError as exc:
+            raise RuntimeError(str(exc)) from None
+        sender = config["KIPP_MAIL_FROM"]
+        if "\r" in sender or "\n" in sender or "@" not in parseaddr(sender)[1]:
+            raise RuntimeError("KIPP_MAIL_FROM must be one address, e.g. KIPP <kipp@example.org>")
+
+
+DEV_MAIL_URL = (INSTANCE_DIR / "mail").as_uri()  # file:///…/instance/mail
+DEV_MAIL_FROM = "KIPP <kipp@localhost>"
 
 
 class DevelopmentConfig(Config):
     DEBUG = False
     KIPP_DEV_DEFAULTS = True
+    KIPP_MAIL_URL = Config.KIPP_MAIL_URL or DEV_MAIL_URL
+    KIPP_MAIL_FROM = Config.KIPP_MAIL_FROM or DEV_MAIL_FROM
 
     @classmethod
     def keys(cls) -> dict:
@@ -110,6 +146,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     KIPP_DEV_DEFAULTS = True
+    KIPP_MAIL_URL = Config.KIPP_MAIL_URL or DEV_MAIL_URL
+    KIPP_MAIL_FROM = Config.KIPP_MAIL_FROM or DEV_MAIL_FROM
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 

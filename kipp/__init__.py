@@ -62,7 +62,11 @@ def register_extensions(app: Flask) -> None:
 
     on_close.register()  # leaving a judging round renders its score sheets
     # --- mail-notices: stage hooks
+    from kipp.mail import notices
+
+    notices.register()  # leaving screening mails each agency its decisions
     # --- publication: stage guards
+    from kipp.publication import guards as publication_guards  # noqa: F401  (register)
 
 
 def register_blueprints(app: Flask) -> None:

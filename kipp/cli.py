@@ -59,5 +59,26 @@ def register(app: Flask) -> None:
         click.echo(created)
 
     # --- mail-notices: send-reminders
+    @app.cli.command("send-reminders")
+    def send_reminders():
+        """Queue the deadline reminders due now (the workers check every
+        KIPP_REMINDER_SECONDS); each reminder is queued once per threshold and user."""
+        from kipp.mail.reminders import send_due
+
+        queued = send_due()
+        db.session.commit()
+        click.echo(f"{queued} reminder(s) queued")
 
     # --- directory
+    @app.cli.group("directory")
+    def directory_cli():
+        """The public innovation directory."""
+
+    @directory_cli.command("reindex")
+    def directory_reindex():
+        """Rebuild the directory's full-text index and its triggers (after restoring a backup
+        or a migration that recreated the entries table on SQLite)."""
+        from kipp.directory.index import reindex
+
+        click.echo(f"directory: {reindex()} entries indexed")
+        db.session.commit()

@@ -88,6 +88,9 @@ DuplicateValue = _make("DuplicateValue", 409, "conflict")
 PayloadTooLarge = _make("PayloadTooLarge", 413, "payload_too_large")
 UnsupportedMediaType = _make("UnsupportedMediaType", 415, "unsupported_media_type")
 RateLimited = _make("RateLimited", 429, "rate_limited")
+ObjectionWindowClosed = _make("ObjectionWindowClosed", 409, "objection_window_closed")
+# An invitation or password-reset token that is unknown, used or expired (API v1.1).
+InvalidToken = _make("InvalidToken", 422, "invalid_token")
 
 
 def is_api_request() -> bool:

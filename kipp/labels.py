@@ -60,6 +60,7 @@ ENTRY_STATUS_LABELS = {
     "submitted": _l("Submitted"),
     "eligible": _l("Eligible"),
     "ineligible": _l("Ineligible"),
+    "disqualified": _l("Disqualified"),
 }
 assert tuple(ENTRY_STATUS_LABELS) == ENTRY_STATUSES
 

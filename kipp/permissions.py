@@ -192,6 +192,9 @@ def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
 
 
 # --- mail-outbox
+def can_manage_mail(user: User | None) -> bool:
+    """The outbox (every mail, its addresses and errors, retries) is the secretariat's."""
+    return is_admin(user)
 
 
 # --- mail-accounts
@@ -201,9 +204,34 @@ def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
 
 
 # --- publication
+def can_publish(user: User | None, competition: Competition | None = None) -> bool:
+    """Publishing lists, deciding objections and recording decrees are the secretariat's."""
+    return is_admin(user)
+
+
+def can_read_objections(user: User | None, competition: Competition | None = None) -> bool:
+    """Objections with the objectors' personal data: the secretariat and the chair."""
+    return bool(user and user.is_authenticated and user.role in ("admin", "chair"))
+
+
+def can_amend(user: User | None, competition: Competition | None = None) -> bool:
+    """Replacing disqualified entries is the chair's, like every selection."""
+    return can_select(user, competition)
+
+
+def can_use_publication(user: User | None) -> bool:
+    """The publication pages: the secretariat and the chair."""
+    return can_read_objections(user)
 
 
 # --- public-results
 
 
 # --- directory
+def in_directory(user: User | None, entry: Entry | None) -> bool:
+    """Anyone, logged in or not, reads a directory innovation (kipp.directory.queries.visible:
+    listed in a published selection and not disqualified, or eligible and made public by its
+    agency once its year is awarded); nothing else is in the directory."""
+    from kipp.directory.queries import is_visible
+
+    return entry is not None and is_visible(entry.id)

@@ -16,7 +16,17 @@ PORT=${PORT:-5000}
 CONCURRENCY=${KIPP_WORKER_CONCURRENCY:-2}
 STOP_SECONDS=${KIPP_WORKER_STOP_SECONDS:-15}
 
+# Where mail goes (KIPP_MAIL_URL; the development default writes one .eml file per mail).
+MAIL_URL=$("$BIN/python" -c 'import os, config
+print(config.config_for(os.environ.get("KIPP_ENV")).KIPP_MAIL_URL or "")' 2>/dev/null)
+case "$MAIL_URL" in
+    file://*) echo "Mail is written as .eml files to ${MAIL_URL#file://}/" ;;
+    "") ;;
+    *) echo "Mail is sent through ${MAIL_URL%%://*}://${MAIL_URL##*@}" ;;
+esac
+
 # The worker gets its own session and process group, so stopping it reaches its pool too.
+# Without -Q it consumes the documents queue and the mail queue (workers.celery_app).
 setsid "$BIN/celery" -A workers.celery_app worker --loglevel=INFO \
     --concurrency="$CONCURRENCY" --without-mingle --without-gossip &
 WORKER=$!

@@ -143,6 +143,7 @@ def app(_session_app, database, tmp_path):
     app.config.update(
         KIPP_STORAGE_DIR=str(tmp_path / "storage"),
         CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
+        KIPP_MAIL_URL=f"file://{tmp_path / 'mail'}",
     )
     with app.app_context():
         yield app

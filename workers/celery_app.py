@@ -8,21 +8,28 @@ already hooked it). Signals:
   parent, then warm the PDF renderer (stylesheet and fonts parsed once per process) and log a
   WARNING when WeasyPrint would subset fonts in pure Python (`pdf_speed() == "slow"`).
 - `worker_ready` (the worker's main process): start the reconciler thread. The brokers here
-  have no beat and the server-less one never redelivers after a SIGKILL, so every worker
-  runs `workers.documents.reconcile_once` itself, at once and then every
+  have no beat and the server-less one never redelivers after a SIGKILL, so the workers run
+  the periodic passes (`PASSES`: documents, mail, deadline reminders) themselves, every
   KIPP_RECONCILE_SECONDS: expired leases go back to the queue, lost messages are sent again,
-  delivered broker rows are purged. Several workers doing so is safe (see
-  `kipp.documents.jobs.reconcile`). `worker_shutdown` stops the thread.
+  delivered broker rows are purged. Each pass runs once per interval across every worker of
+  every host (`kipp.periodic.claim`), and a pass run twice would still be safe (see
+  `kipp.documents.jobs.reconcile`, `kipp.mail.sending`). `worker_shutdown` stops the thread.
+
+A worker started without `-Q` consumes every queue of the deployment (`kipp.queues`: the
+default queue, mail, and one queue per document kind).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+from datetime import timedelta
 
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 
-from kipp import create_app
+from kipp import create_app, periodic, queues
 from kipp.documents.celery_app_factory import init_celery
 from kipp.extensions import db
 
@@ -31,19 +38,26 @@ log = logging.getLogger("workers.celery_app")
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 flask_app = create_app()
+WORKER = f"{socket.gethostname()}:{os.getpid()}"  # who ran a periodic pass, for diagnostics
 celery = init_celery(flask_app)
+# A worker started without -Q consumes every queue of the deployment (kipp.queues).
+celery.conf.task_queues = queues.declared(flask_app)
 
 import workers.documents  # noqa: E402  (registers the tasks)
 
 # --- mail-outbox: import
+import workers.mail  # noqa: E402  (mail tasks, on the queue <KIPP_CELERY_QUEUE>.mail)
 
 # --- mail-notices: import
+from kipp.mail.reminders import reminder_pass  # noqa: E402  # isort: skip
 
 # What the reconciler thread runs on each pass, in order; each pass is safe on several workers.
 PASSES = [
     workers.documents.reconcile_once,
     # --- mail-outbox: pass
+    workers.mail.reconcile_once,
     # --- mail-notices: pass
+    reminder_pass,  # send_due at most every KIPP_REMINDER_SECONDS; keys make it once per user
 ]
 
 
@@ -72,12 +86,16 @@ class Reconciler(threading.Thread):
                 return
 
     def run_once(self) -> None:
+        """Each pass that no worker (of any host) ran within the interval runs here now."""
+        every = timedelta(seconds=self.interval)
         for one_pass in PASSES:
+            name = f"{one_pass.__module__}.{one_pass.__qualname__}"
             try:
                 with self.app.app_context():
-                    one_pass()
+                    if periodic.claim(name[-60:], every, WORKER):
+                        one_pass()
             except Exception:  # log and try again next time; the next pass repeats the work
-                log.exception("reconciler pass %s failed", one_pass.__qualname__)
+                log.exception("reconciler pass %s failed", name)
 
 
 _reconciler: Reconciler | None = None

@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from kipp.limits import INT32_MAX, INT32_MIN, PASSWORD_MAX
@@ -56,8 +56,17 @@ class UserCreateForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r) for r in ROLES])
     agency_id = SelectField(_l("Agency"), coerce=optional_int, choices=[])
     password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+        _l("Initial password (optional)"), validators=[Optional(), Length(max=PASSWORD_MAX)]
     )
+    locale = SelectField(
+        _l("Language of the invitation"),
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+        default="id",
+    )
+
+    def chosen_password(self) -> str | None:
+        """The typed password, or None to mail an invitation instead."""
+        return self.password.data or None
 
 
 class UserEditForm(FlaskForm):
@@ -93,3 +102,20 @@ class ConflictForm(FlaskForm):
 
 def set_role_labels(form, labels: dict) -> None:
     form.role.choices = [SelectChoice(r, labels.get(r, r)) for r in ROLES]
+
+
+class SetPasswordForm(FlaskForm):
+    """Choosing a password through an invitation or a reset link."""
+
+    # Length and strength are the policy's (kipp.auth.passwords), checked by the service.
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])

@@ -6,14 +6,18 @@ Callers pass shape-checked data; these functions enforce the business rules and 
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from kipp.accounts import links
 from kipp.audit.chain import record
 from kipp.auth.passwords import hash_password, password_problem
 from kipp.auth.services import find_user_by_email, set_password
 from kipp.errors import DuplicateValue, NotFound, ValidationFailed
 from kipp.extensions import db
+from kipp.mail import addresses
 from kipp.models import AGENCY_KINDS, ROLES, Agency, Conflict, User
 
 
@@ -80,13 +84,19 @@ def create_user(
     email: str,
     name: str,
     role: str,
-    password: str,
+    password: str | None = None,
     agency_id: int | None = None,
     *,
     password_hash: str | None = None,
+    locale: str | None = None,
 ) -> User:
     """Create an account. `password_hash`, when given, is a ready Argon2id hash of `password`
-    (the demo loader shares one hash for its public demo password)."""
+    (the demo loader shares one hash for its public demo password).
+
+    Without a password (None) the account gets the hash of a random secret nobody knows (so
+    logging in to it costs the same time as to any account and never succeeds) and the person
+    is mailed an invitation to set theirs (`kipp.accounts.links`, 72 h), in `locale` when
+    given, else in the language of the request."""
     email, name = email.strip().lower(), name.strip()
     errors: dict = {}
     if "@" not in email or len(email) > 254:
@@ -94,9 +104,14 @@ def create_user(
     if not name:
         errors["name"] = [_("Enter the person's name.")]
     _check_role_agency(role, agency_id, errors)
-    problem = password_problem(password, email=email, name=name)
-    if problem:
-        errors["password"] = [problem]
+    if locale is not None and locale not in ("id", "en"):
+        errors["locale"] = [_("Choose one of: %(roles)s.", roles="id, en")]
+    if password is not None:
+        problem = password_problem(password, email=email, name=name)
+        if problem:
+            errors["password"] = [problem]
+    elif not addresses.is_valid(addresses.normalise(email)):
+        errors["email"] = [_("Enter a valid e-mail address.")]
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     if find_user_by_email(email):
@@ -104,16 +119,20 @@ def create_user(
             _("This e-mail address is already registered."),
             errors={"email": [_("This e-mail address is already registered.")]},
         )
+    secret = password if password is not None else secrets.token_urlsafe(32)
     user = User(
         email=email,
         name=name,
         role=role,
         agency_id=agency_id,
-        password_hash=password_hash or hash_password(password),
+        locale=locale,
+        password_hash=password_hash or hash_password(secret),
     )
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", f"user:{user.id}", after=user_snapshot(user))
+    if password is None:
+        links.issue(actor, user, "invitation")
     return user
 
 

@@ -8,10 +8,11 @@ from flask_smorest import Blueprint
 from kipp.accounts import queries
 from kipp.accounts import services as accounts
 from kipp.api import serializers as out
+from kipp.api.account_links import NewUserIn
 from kipp.api.auth import caller, require, visible_or_404
 from kipp.api.responses import AgencyOut, AgencyPage, ConflictOut, TokenOut, UserOut, UserPage
 from kipp.api.responses_base import problems
-from kipp.api.schemas import AgencyIn, ConflictIn, PageArgs, TokenIn, UserIn, UserPatch
+from kipp.api.schemas import AgencyIn, ConflictIn, PageArgs, TokenIn, UserPatch
 from kipp.auth.services import authenticate, issue_token, revoke_token
 from kipp.clock import local
 from kipp.competitions.services import check_version
@@ -76,10 +77,11 @@ def get_agency(agency_id):
 
 
 @blp.post("/users")
-@blp.arguments(UserIn)
+@blp.arguments(NewUserIn)
 @blp.response(201, UserOut)
 @blp.doc(responses=problems(409))
 def create_user(data):
+    """Create an account; without `password` the person is mailed an invitation (72 h)."""
     actor = require(can_manage_accounts)
     user = accounts.create_user(actor, **data)
     db.session.commit()

@@ -110,7 +110,7 @@ CODES: dict[int, tuple[str, ...]] = {
     ),
     413: ("payload_too_large",),
     415: ("unsupported_media_type",),
-    422: ("validation_error", "incomplete", "justification_required"),
+    422: ("validation_error", "incomplete", "justification_required", "invalid_token"),
     429: ("rate_limited",),
 }
 

@@ -195,6 +195,9 @@ class EntryFields(In):
     replication_type = fields.String(
         allow_none=True, validate=validate.OneOf((*REPLICATION_TYPES, ""))
     )
+    public = fields.Boolean()
+    replicates_entry_id = Id(allow_none=True)
+    replication_notes = Text(NOTE_MAX, allow_none=True)
 
 
 class EntryIn(EntryFields):

@@ -34,6 +34,7 @@ from kipp.competitions.defaults import (
 )
 from kipp.competitions.services import create_competition
 from kipp.competitions.stages import move_stage
+from kipp.demo.directory import seed_directory
 from kipp.demo.entries import ClosedYear, open_year_drafts
 from kipp.demo.people import AGENCIES, CONFLICTS, DEMO_AGENCY, DEMO_PASSWORD, USERS
 from kipp.entries.services import create_entry
@@ -188,6 +189,8 @@ def seed() -> str:
     if _find(OPEN_YEAR) is None:
         n = _open_year(admin, users["agency@kipp.demo"])
         created.append(f"{OPEN_YEAR} open for submission with {n} drafts of {DEMO_AGENCY}")
+    if n := seed_directory(admin, agencies.values()):
+        created.append(f"KIPP 2021–2025 awarded and published, {n} innovations in the directory")
     head = "KIPP demo data: " + (
         "created " + "; ".join(created) + "." if created else "already loaded, nothing created."
     )

@@ -36,6 +36,8 @@ CHUNK_MIN, CHUNK_MAX = 25, 50
 SETTINGS: dict[str, tuple[str, object]] = {
     # config key: (environment variable, default)
     "CELERY_QUEUE": ("KIPP_CELERY_QUEUE", "kipp"),
+    # "per-kind" (a queue per document kind) or "shared" (kipp.queues explains why not).
+    "KIPP_DOCUMENT_QUEUES": ("KIPP_DOCUMENT_QUEUES", "per-kind"),
     # How long a worker holds an item it is about to render; renewed after every document.
     "KIPP_DOCUMENT_LEASE_SECONDS": ("KIPP_DOCUMENT_LEASE_SECONDS", 60.0),
     # How long a queued item may wait for a worker (while its job shows no progress) before
@@ -127,13 +129,26 @@ def chunked(ids: Iterable[int]) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def send_render_chunks(job_id: int, item_ids: Iterable[int], app: Flask | None = None) -> int:
-    """Send one `render_chunk` task per chunk; returns the number of messages sent.
+def send_render_chunks(
+    job_id: int, item_ids: Iterable[int], app: Flask | None = None, kind: str | None = None
+) -> int:
+    """Send one `render_chunk` task per chunk to the queue of the job's document kind
+    (`kipp.queues.documents`; `kind` is read from the job's row when not given); returns the
+    number of messages sent.
 
     Call it after the commit that created or re-queued the items. A failure to publish
     raises; the items stay queued and the reconciler sends them again later.
     """
-    celery = (app or current_app).extensions["celery"]
+    from kipp import queues
+
+    app = app or current_app._get_current_object()
+    if kind is None:
+        from kipp.extensions import db
+        from kipp.models import DocumentJob
+
+        kind = db.session.get(DocumentJob, job_id).kind
+    celery = app.extensions["celery"]
+    queue = queues.documents(kind, app)
     chunks = chunked(item_ids)
     with warnings.catch_warnings():
         # kombu's SQLAlchemy transport maps its tables with lazy="noload", which SQLAlchemy
@@ -143,5 +158,5 @@ def send_render_chunks(job_id: int, item_ids: Iterable[int], app: Flask | None =
             "ignore", message=r"The ``noload`` loader strategy is deprecated", category=Warning
         )
         for chunk in chunks:
-            celery.send_task(RENDER_CHUNK, args=[job_id, chunk])
+            celery.send_task(RENDER_CHUNK, args=[job_id, chunk], queue=queue)
     return len(chunks)

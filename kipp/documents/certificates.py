@@ -78,9 +78,17 @@ def _highest(rows) -> dict[int, tuple[str, int]]:
 
 
 def certificate_subjects(competition_id: int) -> list[tuple[int, str]]:
-    """(entry_id, award) for every entry of a finalised selection, by entry id."""
+    """(entry_id, award) for every entry of a finalised selection, by entry id, except those
+    disqualified after an upheld objection (kipp.publication)."""
     best = _highest(_final_tiers(competition_id))
-    return [(entry_id, best[entry_id][0]) for entry_id in sorted(best)]
+    out = set(
+        db.session.scalars(
+            select(Entry.id).where(
+                Entry.competition_id == competition_id, Entry.status == "disqualified"
+            )
+        )
+    )
+    return [(entry_id, best[entry_id][0]) for entry_id in sorted(best) if entry_id not in out]
 
 
 def certificate_entry_ids(competition_id: int) -> list[int]:

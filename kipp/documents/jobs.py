@@ -132,15 +132,16 @@ def add_job(
     )
     if job.items:
         app = current_app._get_current_object()
-        after_commit(db.session, send_items, job.id, [i.id for i in job.items], app)
+        after_commit(db.session, send_items, job.id, [i.id for i in job.items], app, kind)
     return job
 
 
-def send_items(job_id: int, item_ids: list[int], app) -> None:
-    """Send items to the workers (after the commit that created them). A broker failure is
-    logged, never raised: the items stay queued and the reconciler sends them later."""
+def send_items(job_id: int, item_ids: list[int], app, kind: str) -> None:
+    """Send items to the workers (after the commit that created them) on the queue of their
+    kind. A broker failure is logged, never raised: the items stay queued and the reconciler
+    sends them later."""
     try:
-        send_render_chunks(job_id, item_ids, app)
+        send_render_chunks(job_id, item_ids, app, kind)
     except Exception as exc:
         app.logger.warning("document job %s not sent yet: %s", job_id, exc)
 

@@ -16,13 +16,29 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from kipp.labels import ATTACHMENT_KIND_LABELS, REPLICATION_LABELS
-from kipp.limits import ANSWER_MAX, INT32_MAX, INT32_MIN, SUMMARY_MAX, TITLE_MAX, URL_MAX
+from kipp.limits import (
+    ANSWER_MAX,
+    INT32_MAX,
+    INT32_MIN,
+    NOTE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
 from kipp.models import ATTACHMENT_KINDS, Competition, Entry
 
 ANSWER_PREFIX = "ans_"
@@ -62,6 +78,17 @@ class EntryForm(FlaskForm):
     version = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(INT32_MIN, INT32_MAX)]
     )
+    # The innovation directory (kipp/directory).
+    replicates_entry_id = IntegerField(
+        _l("Number of the replicated innovation in the directory"),
+        validators=[Optional(), NumberRange(1, INT32_MAX)],
+    )
+    replication_notes = TextAreaField(
+        _l("How the innovation was adapted"), validators=[Optional(), Length(max=NOTE_MAX)]
+    )
+    public = BooleanField(
+        _l("List this innovation in the public directory once the year is awarded")
+    )
 
     criteria_codes: tuple[str, ...] = ()
 
@@ -75,6 +102,9 @@ class EntryForm(FlaskForm):
             data[name] = (self[name].data or "").strip() or None
         data["started_on"] = self.started_on.data
         data["answers"] = self.answers()
+        data["replicates_entry_id"] = self.replicates_entry_id.data
+        data["replication_notes"] = (self.replication_notes.data or "").strip() or None
+        data["public"] = bool(self.public.data)
         return data
 
     def add_errors(self, errors: dict | None) -> list[str]:
@@ -114,6 +144,9 @@ def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) 
             "video_url": entry.video_url or "",
             "replicates": entry.replicates or "",
             "replication_type": entry.replication_type or "",
+            "replicates_entry_id": entry.replicates_entry_id,
+            "replication_notes": entry.replication_notes or "",
+            "public": entry.public,
             "version": entry.version,
         } | {answer_field(code): text for code, text in (entry.answers or {}).items()}
     form = form_class(formdata=formdata, data=data)

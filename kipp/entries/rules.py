@@ -64,6 +64,7 @@ def submission_blockers(
     started_on: date | None,
     replicates: str | None,
     criteria: list[CriterionRule],
+    replicates_entry_id: int | None = None,
     group_min_years: int | None,
     closing_day: date,
 ) -> list[Blocker]:
@@ -89,6 +90,7 @@ def submission_blockers(
         out.append(Blocker("started_on", "missing"))
     elif group_min_years is not None and not old_enough(started_on, closing_day, group_min_years):
         out.append(Blocker("started_on", "too_young", (group_min_years,)))
-    if group == "replikasi" and not (replicates or "").strip():
+    # A replikasi entry names what it replicates: a directory innovation or, failing that, a text.
+    if group == "replikasi" and not (replicates or "").strip() and replicates_entry_id is None:
         out.append(Blocker("replicates", "missing"))
     return out

@@ -30,6 +30,7 @@ from kipp.errors import (
     ValidationFailed,
 )
 from kipp.extensions import db
+from kipp.limits import NOTE_MAX
 from kipp.models import (
     ATTACHMENT_KINDS,
     REPLICATION_TYPES,
@@ -50,6 +51,9 @@ EDITABLE = (
     "video_url",
     "replicates",
     "replication_type",
+    "public",
+    "replicates_entry_id",
+    "replication_notes",
 )
 URL_RE = re.compile(r"^https?://[^\s]+$", re.I)
 
@@ -129,17 +133,38 @@ def _validate_fields(comp: Competition, data: dict, merged: dict) -> None:
         errors["started_on"] = [_("The start date cannot be in the future.")]
     if merged.get("video_url") and not URL_RE.match(merged["video_url"]):
         errors["video_url"] = [_("Enter a link that starts with http:// or https://.")]
-    if merged.get("group") == "replikasi" and not (merged.get("replicates") or "").strip():
+    if (
+        merged.get("group") == "replikasi"
+        and not (merged.get("replicates") or "").strip()
+        and merged.get("replicates_entry_id") is None
+    ):
         errors["replicates"] = [_("Say which innovation this entry replicates.")]
+    if data.get("replicates_entry_id") is not None and not _replicable(
+        data["replicates_entry_id"], merged.get("id")
+    ):
+        errors["replicates_entry_id"] = [
+            _("Choose an innovation from the public directory (its number is on its page).")
+        ]
+    if len(merged.get("replication_notes") or "") > NOTE_MAX:
+        errors["replication_notes"] = [
+            _("The replication notes are at most %(n)d characters.", n=NOTE_MAX)
+        ]
     if merged.get("replication_type") not in (None, "", *REPLICATION_TYPES):
         errors["replication_type"] = [_("Choose adaptasi or modifikasi.")]
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
 
 
+def _replicable(entry_id, own_id) -> bool:
+    """True when `entry_id` is a directory innovation other than the entry itself."""
+    from kipp.directory.queries import is_visible
+
+    return isinstance(entry_id, int) and entry_id != own_id and is_visible(entry_id)
+
+
 def _clean(data: dict) -> dict:
     out = {k: v for k, v in data.items() if k in EDITABLE}
-    for key in ("title", "summary", "category", "replicates", "video_url"):
+    for key in ("title", "summary", "category", "replicates", "video_url", "replication_notes"):
         if isinstance(out.get(key), str):
             out[key] = out[key].strip()
     if out.get("replication_type") == "":
@@ -167,12 +192,14 @@ def create_entry(actor: User, comp: Competition, data: dict) -> Entry:
 
 
 def update_entry(actor: User, entry: Entry, data: dict) -> Entry:
+    if entry.status != "draft" and set(data) - {"version"} == {"public"}:
+        return set_public(actor, entry, data)
     if entry.status != "draft":
         raise Locked(_("This entry was submitted and can no longer be changed."))
     _check_window(entry.competition, submitting=False)
     check_version(entry, data.get("version"))
     data = _clean(data)
-    merged = {k: getattr(entry, k) for k in EDITABLE} | data
+    merged = {k: getattr(entry, k) for k in EDITABLE} | data | {"id": entry.id}
     _validate_fields(entry.competition, data, merged)
     before = snapshot(entry)
     for key, value in data.items():
@@ -189,6 +216,25 @@ def update_entry(actor: User, entry: Entry, data: dict) -> Entry:
     return entry
 
 
+def set_public(actor: User, entry: Entry, data: dict) -> Entry:
+    """The agency's consent to list the entry in the innovation directory (`public`). Unlike
+    every other field it may change after submission, at any stage: it only matters once the
+    year is awarded, when the agency knows whether the entry won. Audited."""
+    check_version(entry, data.get("version"))
+    before = {"public": entry.public}
+    entry.public = bool(data["public"])
+    db.session.flush()
+    record(
+        actor,
+        "entry.public",
+        f"entry:{entry.id}",
+        competition_id=entry.competition_id,
+        before=before,
+        after={"public": entry.public},
+    )
+    return entry
+
+
 def blockers(entry: Entry) -> list[dict]:
     """What still keeps this draft from submission, as {field, code, message}."""
     comp = entry.competition
@@ -200,6 +246,7 @@ def blockers(entry: Entry) -> list[dict]:
         answers=entry.answers or {},
         started_on=entry.started_on,
         replicates=entry.replicates,
+        replicates_entry_id=entry.replicates_entry_id,
         criteria=criterion_rules(comp),
         group_min_years=group.min_implementation_years if group else None,
         closing_day=closing_day(comp),

@@ -12,6 +12,8 @@ Guarantees
   `CapacityInsufficientError` (with `needed`/`available`) and creates nothing. It writes one
   summary audit event; `create_assignment`/`delete_assignment` one event each.
 - A sheet that has been submitted pins its assignment: deleting it raises `Locked`.
+- Each action that creates assignments mails every reviewer it gave entries, once per action
+  (`kipp.mail.notices.assigned`), in the action's transaction.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from kipp.errors import (
 from kipp.extensions import db
 from kipp.judging.allocation import CapacityInsufficient, solve
 from kipp.judging.errors import CapacityInsufficientError
+from kipp.mail import notices
 from kipp.models import ROUNDS, Assignment, Competition, Entry, Selection, SelectionEntry, User
 
 ROUND_ROLES = {"evaluation": ("evaluator",), "panel": ("panelist", "chair")}
@@ -152,6 +155,7 @@ def create_assignment(
         competition_id=comp.id,
         after={"entry_id": entry.id, "user_id": reviewer.id, "round": round_},
     )
+    notices.assigned(comp, round_, [(entry.id, reviewer.id)])
     return assignment
 
 
@@ -313,4 +317,5 @@ def auto_assign(
     record(
         actor, "assignment.auto", f"competition:{comp.id}", competition_id=comp.id, after=summary
     )
+    notices.assigned(comp, round_, new_pairs)
     return summary

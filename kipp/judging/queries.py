@@ -6,7 +6,8 @@ Guarantees
   assignment of the round (submitted totals and expected sheet counts come from the same rows;
   for `zscore` the reviewers' names are joined in). The competition is passed in, loaded.
 - The pool of the `evaluation` round is the competition's eligible entries; the pool of the
-  `panel` round is the entries of the finalised shortlist (empty while there is none).
+  `panel` round is the entries of the finalised shortlist (empty while there is none) less
+  those disqualified after an upheld objection.
 - Only submitted sheets count, never one marked `conflicted` (its reviewer declared a conflict
   after submitting it; it takes no part in means or z-scores). An entry expects as many sheets
   as it has live assignments in the round, plus one per conflicted sheet not yet replaced by
@@ -128,7 +129,9 @@ def load_pool(comp: Competition, round_: str) -> dict[int, EntryInfo]:
         query = query.where(Entry.competition_id == comp.id, Entry.status == "eligible")
     elif round_ == "panel":
         query = query.where(
-            Entry.competition_id == comp.id, Entry.id.in_(finalised_shortlist_ids(comp))
+            Entry.competition_id == comp.id,
+            Entry.id.in_(finalised_shortlist_ids(comp)),
+            Entry.status != "disqualified",  # an upheld objection (kipp.publication)
         )
     else:
         raise ValueError(f"unknown round {round_!r}")

@@ -4,7 +4,6 @@ from kipp.models import (  # noqa: F401  (register their tables)
     account_links,
     directory,
     mail,
-    notices,
     periodic,
     publication,
     ratelimit,

@@ -13,7 +13,7 @@ from kipp.models.agencies import Agency
 from kipp.models.competitions import Competition
 from kipp.models.types import UTCDateTime
 
-ENTRY_STATUSES = ("draft", "submitted", "eligible", "ineligible")
+ENTRY_STATUSES = ("draft", "submitted", "eligible", "ineligible", "disqualified")
 ATTACHMENT_KINDS = ("decree", "replication_statement", "evidence", "other")
 REPLICATION_TYPES = ("adaptasi", "modifikasi")
 
@@ -23,7 +23,9 @@ class Entry(db.Model):
     __table_args__ = (
         Index("ix_entries_competition_status", "competition_id", "status"),
         Index("ix_entries_agency_group", "agency_id", "group", "status"),
-        CheckConstraint("status IN ('draft','submitted','eligible','ineligible')", name="status"),
+        CheckConstraint(
+            "status IN ('draft','submitted','eligible','ineligible','disqualified')", name="status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +57,14 @@ class Entry(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    # The innovation directory (kipp/directory): the agency's consent to list a non-winning
+    # eligible entry once its year is awarded, and the public innovation it replicates.
+    public: Mapped[bool] = mapped_column(default=False)
+    replicates_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entries.id", ondelete="SET NULL"), index=True
+    )
+    replication_notes: Mapped[str | None] = mapped_column(Text)
 
 
 class Attachment(db.Model):

@@ -8,12 +8,13 @@ marked; at most one finalised selection per (competition, tier).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Numeric,
@@ -100,7 +101,12 @@ class ScoreValue(db.Model):
 
 
 class Selection(db.Model):
-    """The chair's proposed or finalised shortlist / final tier."""
+    """The chair's proposed or finalised shortlist / final tier.
+
+    A finalised selection may be published (`published_at`, `objection_closes_at`), amended
+    after upheld objections (`kipp.models.publication.SelectionAmendment`) and fixed by a decree
+    (`decree_number`, `decree_signed_on`, the signed PDF `decree_file` with `decree_sha256`).
+    """
 
     __tablename__ = "selections"
     __table_args__ = (
@@ -127,6 +133,13 @@ class Selection(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    # Publication (kipp/publication): the objection window, then the decree that fixes it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    objection_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decree_number: Mapped[str | None] = mapped_column(String(100))
+    decree_signed_on: Mapped[date | None] = mapped_column(Date)
+    decree_file: Mapped[str | None] = mapped_column(String(64))
+    decree_sha256: Mapped[str | None] = mapped_column(String(64))
 
     entries: Mapped[list[SelectionEntry]] = relationship(
         back_populates="selection", cascade="all, delete-orphan", order_by="SelectionEntry.place"

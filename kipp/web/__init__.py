@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, url_for
 from flask_babel import get_locale
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from kipp import labels
 from kipp.clock import local
@@ -21,8 +21,13 @@ bp = Blueprint("web", __name__)
 
 
 @bp.get("/")
-@login_required
 def home():
+    """The public home for visitors without a login (API v1.1 § Public pages: 200, never the
+    login wall); everyone logged in goes on to their role's home, as before."""
+    if not current_user.is_authenticated:
+        from kipp.web.public import home_page
+
+        return home_page()
     if current_user.role == "admin":
         return redirect(url_for("admin.competitions"))
     if current_user.role == "agency":

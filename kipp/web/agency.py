@@ -28,6 +28,7 @@ from kipp.entries.forms import (
     editor_messages,
     entry_form,
 )
+from kipp.entries.results import RESULT_LABELS, entry_results
 from kipp.entries.rules import word_count
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -68,9 +69,12 @@ def launched_competition(competition_id: int) -> Competition:
 @requires(can_create_entries)
 def dashboard():
     panels = queries.dashboard(current_user.agency_id)
+    results = entry_results(me(), [row.entry for p in panels for row in p.rows])
     return render_template(
         "agency/dashboard.html",
         panels=panels,
+        results=results,
+        result_labels=RESULT_LABELS,
         status_labels=ENTRY_STATUS_LABELS,
         stage_labels=AGENCY_STAGE_LABELS,
         js_messages=editor_messages(now()),

@@ -35,6 +35,8 @@ def bare_env(monkeypatch, tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kipp.sqlite3'}",
             "KIPP_STORAGE_DIR": str(tmp_path / "storage"),
             "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
+            "KIPP_MAIL_URL": "smtp://mail.example.org:587?starttls=1",
+            "KIPP_MAIL_FROM": "KIPP <kipp@example.org>",
         }
         return create_app(config_name, **(settings | overrides))
 

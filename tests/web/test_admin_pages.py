@@ -294,7 +294,7 @@ def test_disabling_a_user_logs_their_session_out(app, client, make, admin):
     assert resp.status_code == 302
     db.session.expire_all()
     assert target.active is False
-    resp = theirs.get("/")
+    resp = theirs.get("/panel/")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
     # and they cannot log in again
     creds = {"email": target.email, "password": PASSWORD}

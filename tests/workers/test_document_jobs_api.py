@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.exc import OperationalError
@@ -67,6 +69,16 @@ def broker_messages(app) -> list[str]:
             return list(conn.execute(text("SELECT payload FROM kombu_message")).scalars())
     finally:
         engine.dispose()
+
+
+def document_messages(app) -> list[str]:
+    """The payloads waiting on the broker's document queues (`kipp.queues.documents`): mail
+    that a stage move queues travels beside them, on its own queue."""
+    return [
+        m
+        for m in broker_messages(app)
+        if ".documents" in json.loads(m)["properties"]["delivery_info"]["routing_key"]
+    ]
 
 
 def test_broker_messages_reports_an_unreachable_broker_as_an_error(app):

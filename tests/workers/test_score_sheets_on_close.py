@@ -32,7 +32,7 @@ from tests.workers.job_fixtures import (
     job_row,
     run_task,
 )
-from tests.workers.test_document_jobs_api import broker_messages
+from tests.workers.test_document_jobs_api import document_messages
 from tests.workers.test_render_score_sheets import count_renders
 from tests.workers.test_render_world import flat, pdf_text
 from tests.workers.test_worker_real import (  # noqa: F401  (start_workers is a fixture)
@@ -146,7 +146,7 @@ def test_closing_evaluation_creates_one_audited_job_for_the_round(app, make, api
     assert created[0].actor == w.admin.email
     assert created[0].after == {"kind": "score_sheets", "total": 3, "round": "evaluation"}
 
-    assert len(broker_messages(app)) == 1  # one chunk, sent after the commit
+    assert len(document_messages(app)) == 1  # one chunk, sent after the commit
 
 
 def test_the_admin_page_move_flashes_the_job_and_the_documents_page_lists_it(app, make, web_login):
@@ -303,7 +303,7 @@ def test_a_publish_failure_keeps_the_move_and_the_queued_items(app, make, api, m
     assert [(i.status, i.attempts) for i in items] == [("queued", 0)] * 2
     assert all(i.lease_until is not None for i in items)  # a pickup deadline to re-send by
     assert f"document job {job.id} not sent yet" in caplog.text
-    assert broker_messages(app) == []
+    assert document_messages(app) == []
 
     # Past the pickup deadline the reconciler sends the items; they render as usual.
     age_leases([i.id for i in items])

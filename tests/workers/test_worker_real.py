@@ -23,6 +23,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from kipp import queues
 from kipp.documents import storage
 from kipp.documents.celery_app_factory import init_celery, send_render_chunks
 from kipp.extensions import db
@@ -110,7 +111,8 @@ class Workers:
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
                 [CELERY, "-A", "workers.celery_app", "worker", "--pool=prefork"]
-                + ["--concurrency=2", "-Q", self.queue, "-n", f"{self.queue}-{n}@%h"]
+                + ["--concurrency=2", "-Q", ",".join(queues.all_names(self.app))]
+                + ["-n", f"{self.queue}-{n}@%h"]
                 + ["--without-mingle", "--without-gossip", "--without-heartbeat"]
                 + ["--loglevel=INFO"],
                 cwd=REPO,

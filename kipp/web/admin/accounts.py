@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from kipp.accounts import queries
+from kipp.accounts import links, queries
 from kipp.accounts import services as accounts
 from kipp.accounts.forms import (
     AgencyForm,
@@ -82,20 +82,32 @@ def users():
     set_role_labels(form, ROLE_LABELS)
     status = 200
     if form.validate_on_submit():
+        password = form.chosen_password()
         try:
             user = accounts.create_user(
                 _actor(),
                 form.email.data,
                 form.name.data,
                 form.role.data,
-                form.password.data,
+                password,
                 form.agency_id.data,
+                locale=form.locale.data if password is None else None,
             )
         except DomainError as exc:
             status = show_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Account %(email)s was created.", email=user.email), "ok")
+            if password is None:
+                flash(
+                    _(
+                        "Account %(email)s was created; an invitation to set a password was "
+                        "mailed to it (valid for 72 hours).",
+                        email=user.email,
+                    ),
+                    "ok",
+                )
+            else:
+                flash(_("Account %(email)s was created.", email=user.email), "ok")
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 422
@@ -111,7 +123,25 @@ def users():
         roles=ROLES,
         role=role,
         active=active,
+        invited=links.awaiting_password([u.id for u in pagination.items if u.active]),
     ), status
+
+
+@bp.post("/users/<int:user_id>/invitation")
+@admin_required
+def resend_invitation(user_id: int):
+    """Mail a new invitation to an active person who has not set a password yet (earlier
+    invitations stay valid until they expire). Refused: an error message, nothing changed."""
+    user = _user_or_404(user_id)
+    try:
+        links.invite(_actor(), user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.detail, "error")
+    else:
+        db.session.commit()
+        flash(_("A new invitation was mailed to %(email)s.", email=user.email), "ok")
+    return redirect(url_for("admin.users"))
 
 
 def _user_or_404(user_id: int) -> User:

@@ -1,0 +1,194 @@
+"""Benchmark: the public directory and the announcement-day results page (issue 11 § Speed).
+
+(a) Search: creates its own PostgreSQL database (`--database`, default kipp_bench_public; the
+name must contain "bench": it is dropped and created afresh), migrates it, bulk-inserts
+`--innovations` directory innovations over ten awarded years (benchmarks/_public_seed.py; the
+search index fills through the migration's triggers), then times `kipp.directory.queries.search`
+in-process — page and facets, as the API and the page run it — for a mix of one-word, phrase,
+filtered and faceted queries: p50/p95 (target p95 < 50 ms).
+(b) Load: serves KIPP (`wsgi:app`, production settings) and the bare Flask "hello" app under
+the same gunicorn settings (`--preload`, 2 workers, gthread; benchmarks/_surge_serve.py) and
+plays `--clients` closed-loop keep-alive clients for `--seconds` each against the bare app,
+the results page `/results/<newest competition>` and the directory's first page
+`/innovations`: throughput, p95 and errors, and each as a share of bare (target >= 0.5, 0
+errors). Requests carry no `If-None-Match`: every answer is rendered in full.
+
+Last line: `public: search p95 <ms> ms, results <ratio> of bare`.
+Usage: .venv/bin/python benchmarks/public.py [--innovations 26000] [--seconds 10] [--clients 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from _surge_serve import free_port, serve, stop  # noqa: E402
+
+SERVER = os.environ.get("KIPP_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+QUERIES = [
+    {"q": "kesehatan"},
+    {"q": "pelayanan"},
+    {"q": "melayani warga"},
+    {"q": '"bank sampah"'},
+    {"q": '"antrean daring" puskesmas'},
+    {"q": "sekolah", "island": "jawa"},
+    {"q": "air bersih -banjir"},
+    {"year": 2024},
+    {"island": "papua", "kind": "kabupaten"},
+    {"tier": "final"},
+    {"q": "digital", "is_3t": True},
+    {},
+]
+
+
+def recreate_database(name: str, *, create: bool = True) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def search_phase(url: str, n: int, rounds: int) -> tuple[int, float, float]:
+    from _public_seed import seed
+    from flask_migrate import upgrade
+
+    from kipp import create_app
+    from kipp.directory.queries import Filters, search
+    from kipp.extensions import db
+
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        t0 = time.perf_counter()
+        comp_id = seed(n, random.Random(11))
+        print(f"seeded {n} innovations in {time.perf_counter() - t0:.1f} s")
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+        times: list[float] = []
+        for r in range(rounds):
+            for spec in QUERIES:
+                t = time.perf_counter()
+                found = search(Filters(**spec), 1 + r % 3, 20)
+                times.append((time.perf_counter() - t) * 1000)
+                db.session.rollback()
+                if r == 0:
+                    print(f"  {spec!s:45} {found.total:6d} hits {times[-1]:6.1f} ms")
+        db.engine.dispose()
+    return comp_id, pct(times, 0.5), pct(times, 0.95)
+
+
+def load(port: int, path: str, clients: int, seconds: float) -> dict:
+    samples: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], 0
+        while time.monotonic() < stop_at:
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append((time.perf_counter() - t) * 1000)
+        with lock:
+            samples.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - start
+    return {"rps": len(samples) / elapsed, "p95": pct(samples, 0.95), "errors": errors[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="kipp_bench_public")
+    parser.add_argument("--innovations", type=int, default=26_000)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    if "bench" not in args.database:
+        sys.exit("the database name must contain 'bench' (it is dropped)")
+    url = f"{SERVER}/{args.database}"
+    recreate_database(args.database)
+    servers = []
+    try:
+        comp_id, p50, p95 = search_phase(url, args.innovations, args.rounds)
+        print(f"search over {args.innovations}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        storage = tempfile.mkdtemp(prefix="kipp-bench-public-")
+        env = os.environ | {
+            "KIPP_ENV": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "KIPP_CERTIFICATE_KEY": secrets.token_hex(32),
+            "DATABASE_URL": url,
+            "KIPP_STORAGE_DIR": storage,
+            "CELERY_BROKER_URL": f"sqla+sqlite:///{storage}/broker.sqlite3",
+            "KIPP_MAIL_URL": f"file://{storage}/mail",
+            "KIPP_MAIL_FROM": "kipp@bench.test",
+        }
+        bare_port, kipp_port = free_port(), free_port()
+        log = Path(storage)
+        servers.append(serve("_surge_bare:app", bare_port, "gthread", 4, env, log / "bare.log"))
+        servers.append(serve("wsgi:app", kipp_port, "gthread", 4, env, log / "kipp.log"))
+        results_path = f"/results/{comp_id}"
+        conn = http.client.HTTPConnection("127.0.0.1", kipp_port, timeout=30)
+        conn.request("GET", results_path)
+        if conn.getresponse().status != 200:
+            print(f"{results_path} does not answer 200: measuring /innovations instead")
+            results_path = "/innovations"
+        conn.close()
+        bare = load(bare_port, "/", args.clients, args.seconds)
+        results = load(kipp_port, results_path, args.clients, args.seconds)
+        directory = load(kipp_port, "/innovations", args.clients, args.seconds)
+        for name, r in (("bare", bare), (results_path, results), ("/innovations", directory)):
+            ratio = r["rps"] / bare["rps"]
+            print(
+                f"  {name:14} {r['rps']:8.1f} req/s  p95 {r['p95']:6.1f} ms  "
+                f"errors {r['errors']}  {ratio:.2f} of bare"
+            )
+        ratio = results["rps"] / bare["rps"]
+        print(f"public: search p95 {p95:.1f} ms, results {ratio:.2f} of bare")
+    finally:
+        for proc in servers:
+            stop(proc)
+        if not args.keep:
+            recreate_database(args.database, create=False)
+
+
+if __name__ == "__main__":
+    main()

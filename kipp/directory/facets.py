@@ -1,0 +1,95 @@
+"""Facet counts of the directory's matches, and the PostgreSQL page-and-facets statement.
+
+Guarantees: every facet lists every value present among the matches with its count (largest
+first, ties by value; years newest first); the tier of a consented, non-winning entry is `none`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from kipp.extensions import db
+
+FACETS = ("year", "tier", "island", "province", "kind", "group", "is_3t")
+
+
+def counts(matches) -> dict:
+    """Counts per value of every facet over `matches`: on PostgreSQL in one pass (GROUPING
+    SETS), on SQLite one GROUP BY per facet over a common table expression."""
+    if db.engine.dialect.name == "postgresql":
+        m = matches.subquery("matches")
+        dims = [m.c[name] for name in FACETS]
+        return _facet_rows(
+            db.session.execute(
+                select(func.grouping(*dims), *dims, func.count()).group_by(
+                    func.grouping_sets(*dims)
+                )
+            ).all()
+        )
+    out: dict = {name: [] for name in FACETS}
+    m = matches.cte("matches")
+    parts = [
+        select(literal(name).label("facet"), cast(m.c[name], String).label("value"))
+        .add_columns(func.count().label("n"))
+        .group_by(m.c[name])
+        for name in FACETS
+    ]
+    for name, value, n in db.session.execute(union_all(*parts)):
+        out[name].append({"value": _typed(name, value), "count": n})
+    return _sorted(out)
+
+
+def _facet_rows(rows) -> dict:
+    """Facets from GROUPING SETS rows (grouping bitmask, one value per facet, count)."""
+    out: dict = {name: [] for name in FACETS}
+    full = (1 << len(FACETS)) - 1
+    for mask, *values, n in rows:
+        i = next(i for i in range(len(FACETS)) if full ^ mask == 1 << (len(FACETS) - 1 - i))
+        out[FACETS[i]].append({"value": _typed(FACETS[i], values[i]), "count": n})
+    return _sorted(out)
+
+
+def _sorted(out: dict) -> dict:
+    for name in FACETS:
+        out[name].sort(key=lambda v: (-v["count"], str(v["value"])))
+    out["year"].sort(key=lambda v: -(v["value"] or 0))
+    return out
+
+
+def _typed(name: str, value):
+    if value is None:
+        return "none" if name == "tier" else None
+    if name == "year":
+        return int(value)
+    if name == "is_3t":
+        return value if isinstance(value, bool) else value.lower() in ("1", "true", "t")
+    return value
+
+
+def order(sub, ranked: bool) -> tuple:
+    """Best match first when ranked, then newest year, title, id."""
+    return ((sub.c.rank,) if ranked else ()) + (sub.c.year.desc(), sub.c.title, sub.c.id)
+
+
+def page_and_facets(matches, ranked: bool, limit: int, offset: int):
+    """PostgreSQL: (the page's ids, the facets) from one statement over one materialized
+    match: the facets grouped in one pass (GROUPING SETS), the ids as an ordered array."""
+    m = matches.cte("matches").prefix_with("MATERIALIZED")
+    ordering = order(m, ranked)
+    page = (
+        select(m.c.id, m.c.rank, m.c.year, m.c.title)
+        .order_by(*ordering)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    ids = select(
+        func.array_agg(aggregate_order_by(page.c.id, *order(page, ranked)))
+    ).scalar_subquery()
+    dims = [m.c[name] for name in FACETS]
+    rows = db.session.execute(
+        select(func.grouping(*dims), *dims, func.count(), ids).group_by(func.grouping_sets(*dims))
+    ).all()
+    ids_found = (rows[0][-1] or []) if rows else []
+    return ids_found, _facet_rows([r[:-1] for r in rows])

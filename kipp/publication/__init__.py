@@ -1,0 +1,1 @@
+"""Publication of final selections: objections (masa sanggah), amendments and decrees."""

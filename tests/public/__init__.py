@@ -1,0 +1,1 @@
+"""Tests of the public face: home, published results, objections, public data API."""
