@@ -39,6 +39,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     KIPP_STORAGE_DIR = os.environ.get("KIPP_STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    # Where files live (kipp.storage): `file://<dir>` (default: KIPP_STORAGE_DIR) or
+    # `s3://bucket/prefix` (endpoint KIPP_S3_ENDPOINT_URL, credentials from boto3's environment).
+    KIPP_STORAGE_URL = os.environ.get("KIPP_STORAGE_URL") or None
     KIPP_PUBLIC_BASE_URL = os.environ.get("KIPP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Mail (kipp.mail.transport): `smtp://[user:pass@]host:port[?starttls=1]`, `smtps://…` or
     # `file:///dir` (one .eml per mail); required in production. KIPP_MAIL_FROM is the sender.

@@ -39,6 +39,7 @@ from werkzeug.exceptions import HTTPException
 
 from kipp.extensions import db
 from kipp.framework_messages import field_messages, http_detail
+from kipp.storage.base import StorageUnavailable
 
 CODE_FOR_STATUS = {
     400: "validation_error",
@@ -259,6 +260,16 @@ def register_database_error_handlers(app: Flask) -> None:
     def stale_data(exc: StaleDataError):
         _rollback()
         return stale()
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(exc: StorageUnavailable):
+        # The file store (kipp.storage) is down: nothing was recorded (the row rolls back).
+        _rollback()
+        app.logger.warning("file store unavailable: %s", exc)
+        detail = _("The file store cannot be reached right now. Try again in a moment.")
+        resp = make_response(_answer(503, "service_unavailable", detail))
+        resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return resp
 
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):

@@ -110,3 +110,16 @@ def test_healthz_reports_the_object_store(s3_app, client, bucket):
     s3_app.config["KIPP_STORAGE_URL"] = f"s3://{bucket}-gone/kipp"  # no such bucket
     resp = client.get("/healthz")
     assert resp.status_code == 503 and resp.get_json()["storage"] == "down"
+
+
+def test_an_unreachable_store_answers_503_and_records_nothing(s3_app, make, api, monkeypatch):
+    owner = make.user("agency")
+    entry = make.entry(make.competition(stage="submission"), owner)
+    monkeypatch.setenv("KIPP_S3_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
+    s3_app.extensions.pop("kipp_storage", None)
+    before = db.session.query(Attachment).count()
+    resp = upload(api(owner), entry.id, pdf_bytes())
+    assert resp.status_code == 503 and resp.content_type == "application/problem+json"
+    assert resp.get_json()["code"] == "service_unavailable" and resp.headers["Retry-After"]
+    db.session.expire_all()
+    assert db.session.query(Attachment).count() == before
