@@ -226,7 +226,11 @@ def issue_certificate(entry_id: int) -> Certificate:
         storage.remove_after_commit(cert.stored_name)
     cert.stored_name, cert.sha256, cert.size = name, digest, len(pdf)
     if cert.id is None:
-        return _insert(cert)
+        from kipp.mail.notices import certificate_ready
+
+        issued = _insert(cert)
+        certificate_ready(issued)  # once per certificate and account, whoever inserted it
+        return issued
     db.session.flush()
     return cert
 

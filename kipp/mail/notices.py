@@ -175,3 +175,31 @@ def screening_notice(actor: User | None, comp: Competition, stage_left: str) -> 
         "Screening results: %(num)d mails queued to the agencies.",
         n,
     )
+
+
+# ----------------------------------------------------------------- certificates
+def certificate_ready(cert) -> int:
+    """`certificate_ready`: every active account of the entry's agency, once per certificate
+    and account (key `certificate_ready:<serial>:<user>`, so a re-render or a second worker
+    adds nothing), linking to the agency's certificates page and the public verification page.
+    Returns how many mails were queued."""
+    from kipp.documents import codes
+    from kipp.labels import TIER_LABELS
+
+    entry, comp = cert.entry, cert.entry.competition
+    code = codes.public_code(cert.serial)
+    queued = 0
+    for user in agency_accounts([entry.agency_id]).get(entry.agency_id, []):
+        with force_locale(language(user)):
+            award = str(TIER_LABELS.get(cert.award, cert.award))
+        context = {
+            "title": entry.title,
+            "award": award,
+            "competition": comp.name,
+            "code": code,
+            "verify_url": codes.verify_url(code),
+            "link": path_for("agency_certificates.index"),
+        }
+        key = f"certificate_ready:{cert.serial}:{user.id}"
+        queued += queue("certificate_ready", user, context, key=key) is not None
+    return queued
