@@ -42,6 +42,8 @@ class Config:
     # Where files live (kipp.storage): `file://<dir>` (default: KIPP_STORAGE_DIR) or
     # `s3://bucket/prefix` (endpoint KIPP_S3_ENDPOINT_URL, credentials from boto3's environment).
     KIPP_STORAGE_URL = os.environ.get("KIPP_STORAGE_URL") or None
+    # Each web process keeps public anonymous pages for their max-age (kipp/pagecache.py).
+    KIPP_PAGE_CACHE = os.environ.get("KIPP_PAGE_CACHE", "on").lower() not in ("off", "0", "false")
     KIPP_PUBLIC_BASE_URL = os.environ.get("KIPP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Mail (kipp.mail.transport): `smtp://[user:pass@]host:port[?starttls=1]`, `smtps://…` or
     # `file:///dir` (one .eml per mail); required in production. KIPP_MAIL_FROM is the sender.
@@ -148,6 +150,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    KIPP_PAGE_CACHE = False  # tests read each answer fresh (tests/directory turns it on)
     KIPP_DEV_DEFAULTS = True
     KIPP_MAIL_URL = Config.KIPP_MAIL_URL or DEV_MAIL_URL
     KIPP_MAIL_FROM = Config.KIPP_MAIL_FROM or DEV_MAIL_FROM
