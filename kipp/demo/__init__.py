@@ -2,7 +2,9 @@
 
 `seed()` loads agencies, one account per role, a KIPP 2026 in screening with ~120 entries (a
 demo-sized year: Top 20 and Top 9 instead of Top 99 and Top 45) and a KIPP 2027 open for
-submission, and returns the login summary. Guarantees:
+submission; the public side: KIPP 2021–2024 awarded with published lists fixed by decree
+(`kipp.demo.directory`) and KIPP 2025 played through publication, objections, an amendment,
+decrees and certificates (`kipp.demo.finished`); and returns the login summary. Guarantees:
 - Idempotent: agencies are found by name, accounts by e-mail, competitions by name
   ("KIPP 2026", "KIPP 2027"); what exists is left untouched, so a second run creates nothing
   and returns the same login table. (An operator's own "KIPP 2026" would be taken as loaded.)
@@ -34,8 +36,9 @@ from kipp.competitions.defaults import (
 )
 from kipp.competitions.services import create_competition
 from kipp.competitions.stages import move_stage
-from kipp.demo.directory import seed_directory
+from kipp.demo.directory import fix_by_decree, seed_directory
 from kipp.demo.entries import ClosedYear, open_year_drafts
+from kipp.demo.finished import seed_finished_year
 from kipp.demo.people import AGENCIES, CONFLICTS, DEMO_AGENCY, DEMO_PASSWORD, USERS
 from kipp.entries.services import create_entry
 from kipp.extensions import db
@@ -190,7 +193,11 @@ def seed() -> str:
         n = _open_year(admin, users["agency@kipp.demo"])
         created.append(f"{OPEN_YEAR} open for submission with {n} drafts of {DEMO_AGENCY}")
     if n := seed_directory(admin, agencies.values()):
-        created.append(f"KIPP 2021–2025 awarded and published, {n} innovations in the directory")
+        created.append(f"KIPP 2021–2024 awarded and published, {n} innovations in the directory")
+    if n := fix_by_decree(admin):
+        created.append(f"{n} decrees of KIPP 2021–2024 recorded")
+    if done := seed_finished_year(admin, agencies.values(), users):
+        created.append(done)
     head = "KIPP demo data: " + (
         "created " + "; ".join(created) + "." if created else "already loaded, nothing created."
     )

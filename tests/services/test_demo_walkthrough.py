@@ -64,7 +64,9 @@ def values_for(codes: list[str], entry_id: int, email: str, favoured: bool) -> d
 def score_everything(walk: Walk, emails: list[str], round_: str, codes: list[str], favoured):
     sheets = 0
     for email in emails:
-        mine = walk.call(email, "GET", f"/me/assignments?round={round_}", 200)
+        mine = walk.call(
+            email, "GET", f"/me/assignments?round={round_}&competition_id={walk.comp_id}", 200
+        )
         items = mine["items"] if isinstance(mine, dict) else mine
         assert items, f"{email} has nothing to score in {round_}"
         for item in items:

@@ -153,20 +153,11 @@ NOT_TOURED_2XX = {
     ("post", "/api/v1/auth/invitations/accept"),
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
-    # the demo year publishes nothing yet (tests/publication/test_openapi.py,
-    # tests/public/test_public_openapi.py, tests/directory/test_conformance.py)
-    ("get", "/api/v1/public/innovations.csv"),
-    ("get", "/api/v1/public/innovations/{innovation_id}"),
-    ("get", "/api/v1/public/results.csv"),
-    ("get", "/api/v1/public/selections/{selection_id}"),
-    ("get", "/api/v1/public/selections/{selection_id}/objections"),
-    ("get", "/api/v1/selections/{selection_id}/objections"),
-    ("post", "/api/v1/objections/{objection_id}/decision"),
-    ("post", "/api/v1/public/selections/{selection_id}/objections"),
+    # the demo's KIPP 2025 is already amended and fixed by decree, and the list the tour
+    # publishes keeps its objection window open (tests/publication/test_openapi.py)
     ("post", "/api/v1/selections/{selection_id}/amend"),
     ("post", "/api/v1/selections/{selection_id}/decree"),
     ("post", "/api/v1/selections/{selection_id}/decree/file"),
-    ("post", "/api/v1/selections/{selection_id}/publish"),
 }
 
 
@@ -315,6 +306,55 @@ def tour(app, client, make) -> None:
     call(admin, "POST", f"/mail/{queued[0]['id']}/retry", 202)
     call({}, "GET", "/public/competitions", 200)
     call({}, "GET", "/public/innovations?q=pelayanan", 200)
+    # v1.1: the demo's finished year (KIPP 2025): its fixed lists, objections and open data
+    done = db.session.scalar(select(Competition).where(Competition.name == "KIPP 2025"))
+    fixed = db.session.scalar(
+        select(Selection).where(
+            Selection.competition_id == done.id,
+            Selection.tier == "shortlist",
+            Selection.status == "final",
+        )
+    )
+    listed = call({}, "GET", f"/public/selections/{fixed.id}", 200)["entries"][0]["entry_id"]
+    assert call({}, "GET", f"/public/selections/{fixed.id}/objections", 200)["total"] == 3
+    decided = call(chair, "GET", f"/selections/{fixed.id}/objections", 200)["items"][0]
+    call({}, "GET", f"/public/results.csv?competition_id={done.id}", 200)
+    call({}, "GET", "/public/innovations.csv?year=2025", 200)
+    call({}, "GET", f"/public/innovations/{listed}", 200)
+    statement = "Inovasi ini sudah lama berhenti berjalan di wilayah kami. " * 2
+    objection = {
+        "entry_id": listed,
+        "name": "Warga",
+        "email": "w@example.org",
+        "statement": statement,
+    }
+    call({}, "POST", f"/public/selections/{fixed.id}/objections", 409, json=objection)
+    again = {"decision": "dismiss", "answer": "Sudah diputus sebelumnya oleh sekretariat."}
+    call(admin, "POST", f"/objections/{decided['id']}/decision", 409, json=again)
+    call(chair, "POST", f"/selections/{fixed.id}/amend", 409, json={})
+    call(admin, "POST", f"/selections/{fixed.id}/publish", 409, json={})
+    decree = {"number": "1/KEP/2025", "signed_on": "2025-08-18"}
+    call(admin, "POST", f"/selections/{fixed.id}/decree", 409, json=decree)
+    # ... and the walkthrough's year published now: an objection received and dismissed
+    sel = db.session.scalar(
+        select(Selection).where(
+            Selection.competition_id == cid,
+            Selection.tier == "shortlist",
+            Selection.status == "final",
+        )
+    )
+    call(admin, "POST", f"/selections/{sel.id}/publish", 200, json={})
+    first = call({}, "GET", f"/public/selections/{sel.id}", 200)["entries"][0]["entry_id"]
+    call(
+        {},
+        "POST",
+        f"/public/selections/{sel.id}/objections",
+        201,
+        json=objection | {"entry_id": first},
+    )
+    received = call(admin, "GET", f"/selections/{sel.id}/objections", 200)["items"][0]
+    answer = {"decision": "dismiss", "answer": "Inovasi masih berjalan menurut verifikasi."}
+    call(admin, "POST", f"/objections/{received['id']}/decision", 200, json=answer)
 
 
 @pytest.mark.usefixtures("docs_app")
