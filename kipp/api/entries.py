@@ -6,7 +6,6 @@ from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require, visible_or_404
@@ -22,9 +21,12 @@ from kipp.api.schemas import (
     ScreeningIn,
 )
 from kipp.documents.certificates import certificate_code_for
-from kipp.entries import services, storage
+from kipp.entries import queries, services, storage
+from kipp.entries.attachments import add_attachment, delete_attachment
+from kipp.entries.checks import blockers
 from kipp.errors import Forbidden, NotFound, ValidationFailed
 from kipp.extensions import db
+from kipp.judging import blind
 from kipp.models import Attachment, Entry
 from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry, can_screen
 from kipp.screening import services as screening
@@ -45,7 +47,7 @@ def get_entry(entry_id: int) -> Entry:
 
 
 def dump(entry: Entry) -> dict:
-    body = out.entry(entry, blockers=services.blockers(entry) if entry.status == "draft" else [])
+    body = out.entry(entry, blockers=blockers(entry) if entry.status == "draft" else [])
     body["certificate_code"] = certificate_code_for(entry, caller())
     return body
 
@@ -71,14 +73,10 @@ def create(data, competition_id):
 def index(args, competition_id):
     comp = get_competition(competition_id)
     user = caller()
-    query = select(Entry).where(Entry.competition_id == comp.id).order_by(Entry.id)
-    if user.role == "agency":
-        query = query.where(Entry.agency_id == user.agency_id)
-    elif user.role != "admin":
+    if user.role not in ("agency", "admin"):
         raise Forbidden(_("Your role does not allow listing entries."))
-    for key in ("status", "group", "agency_id"):
-        if args.get(key) is not None:
-            query = query.where(getattr(Entry, key) == args[key])
+    own = user.agency_id if user.role == "agency" else None
+    query = queries.listing(comp.id, own, args)
     return out.page(query, args["page"], args["per_page"], out.entry)
 
 
@@ -128,7 +126,7 @@ def upload(entry_id):
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     data = upload.read(current_app.config["KIPP_MAX_UPLOAD_BYTES"] + 1)
-    att = services.add_attachment(
+    att = add_attachment(
         caller(),
         entry,
         request.form["kind"],
@@ -149,7 +147,13 @@ def upload(entry_id):
 def get_attachment(attachment_id: int) -> Attachment:
     user = caller()
     att = db.session.get(Attachment, attachment_id)
-    return visible_or_404(att, att is not None and can_read_entry(user, att.entry))
+    # A blind evaluator does not learn that an identifying attachment exists (404).
+    return visible_or_404(
+        att,
+        att is not None
+        and can_read_entry(user, att.entry)
+        and not blind.attachment_hidden(user, att),
+    )
 
 
 def stream(att: Attachment):
@@ -170,7 +174,7 @@ def delete(attachment_id):
     if not can_edit_entry(caller(), att.entry):
         raise Forbidden(_("Only the entry's agency can remove documents."))
     stored = att.stored_name
-    services.delete_attachment(caller(), att)
+    delete_attachment(caller(), att)
     db.session.commit()
     storage.remove(stored)
     return ""
@@ -207,9 +211,7 @@ def screen_bulk(data, competition_id):
     comp = get_competition(competition_id)
     actor = require(can_screen)
     ids = list(dict.fromkeys(data["entry_ids"]))
-    entries = db.session.scalars(
-        select(Entry).where(Entry.id.in_(ids), Entry.competition_id == comp.id)
-    ).all()
+    entries = queries.in_competition(comp.id, ids)
     if len(entries) != len(ids):
         raise NotFound(_("Some entries were not found in this competition."))
     screening.screen_many(actor, entries, data["decision"], data["reason_codes"], data.get("note"))

@@ -94,6 +94,9 @@ class CompetitionOut(Out):
     shortlist_size = Int()
     final_size = Int()
     evaluators_per_entry = Int()
+    blind_review = Bool(
+        metadata={"description": "Evaluators read entries without agency, province, kind, 3T"}
+    )
     criteria = Items(CriterionOut)
     panel_criteria = Items(CriterionOut)
 
@@ -166,8 +169,11 @@ class EntryOut(Out):
 
     id = Int()
     competition_id = Int()
-    agency_id = Int()
-    agency = Str()
+    agency_id = Int(allow_none=True, metadata={"description": "null for a blind reader"})
+    agency = Str(
+        allow_none=True,
+        metadata={"description": "The agency's name; null for an evaluator of a blind review"},
+    )
     title = Str()
     group = Str()
     category = Str(allow_none=True)

@@ -157,6 +157,7 @@ class CompetitionIn(In):
     shortlist_size = Size()
     final_size = Size()
     evaluators_per_entry = fields.Integer(validate=validate.Range(1, PER_ENTRY_MAX))
+    blind_review = fields.Boolean(load_default=False)
     criteria = Criteria(required=True)
     panel_criteria = Criteria()
 
@@ -171,6 +172,7 @@ class CompetitionPatch(In):
     shortlist_size = Size()
     final_size = Size()
     evaluators_per_entry = fields.Integer(validate=validate.Range(1, PER_ENTRY_MAX))
+    blind_review = fields.Boolean()
     criteria = Criteria()
     panel_criteria = Criteria()
     version = Version()

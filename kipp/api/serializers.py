@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import func, select
 
 from kipp.clock import local
 from kipp.extensions import db
+from kipp.judging import blind
 from kipp.models import Agency, Attachment, Competition, Entry, User
 
 
@@ -50,6 +52,7 @@ def competition(c: Competition) -> dict:
         "shortlist_size": c.shortlist_size,
         "final_size": c.final_size,
         "evaluators_per_entry": c.evaluators_per_entry,
+        "blind_review": c.blind_review,
         "criteria": [k.definition() for k in c.round_criteria("evaluation")],
         "panel_criteria": [k.definition() for k in c.round_criteria("panel")],
     }
@@ -66,7 +69,11 @@ def attachment(a: Attachment, tz: str = "Asia/Jakarta") -> dict:
     }
 
 
-def entry(e: Entry, *, blockers: list | None = None) -> dict:
+def entry(e: Entry, *, blockers: list | None = None, reader: User | None = None) -> dict:
+    """The entry as `reader` may read it (default: the API caller): a blind evaluator gets
+    no agency and no identifying attachments (`kipp.judging.blind`)."""
+    if reader is None:
+        reader = getattr(g, "api_user", None)
     tz = e.competition.timezone
     out = {
         "id": e.id,
@@ -101,7 +108,7 @@ def entry(e: Entry, *, blockers: list | None = None) -> dict:
         }
     if blockers is not None:
         out["missing"] = blockers
-    return out
+    return blind.shape_entry(reader, e, out)
 
 
 def page(query, page: int, per_page: int, dump) -> dict:

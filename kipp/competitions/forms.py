@@ -52,6 +52,7 @@ TIMEZONES = [
 # Seconds first: deadlines are enforced to the second, and the input shows them with step=1.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 GROUP_CODES = ("umum", "replikasi")
+GROUP_PARTS = ("quota", "min_years")
 # Upper bounds only: the services say what a too small value means.
 _SIZE = NumberRange(max=SIZE_MAX)
 _YEARS = NumberRange(max=YEARS_MAX)
@@ -112,6 +113,14 @@ class CompetitionForm(FlaskForm):
     evaluators_per_entry = IntegerField(
         _l("Evaluators per entry"), validators=[InputRequired(), NumberRange(max=PER_ENTRY_MAX)]
     )
+    blind_review = BooleanField(
+        _l("Blind review"),
+        description=_l(
+            "Evaluators read entries without the agency, its province, kind or 3T status, and "
+            "without the decree and replication statement. Can be changed until the evaluation "
+            "stage."
+        ),
+    )
     criteria = FieldList(FormField(CriterionRow), min_entries=0)
     panel_criteria = FieldList(FormField(CriterionRow), min_entries=0)
     version = IntegerField(
@@ -131,6 +140,7 @@ class CompetitionForm(FlaskForm):
             "shortlist_size": 99,
             "final_size": 45,
             "evaluators_per_entry": 2,
+            "blind_review": False,
             "criteria": [dict(c) for c in EVALUATION_CRITERIA_2023],
             "panel_criteria": [dict(c) for c in PANEL_CRITERIA],
         }
@@ -152,6 +162,7 @@ class CompetitionForm(FlaskForm):
             "shortlist_size": comp.shortlist_size,
             "final_size": comp.final_size,
             "evaluators_per_entry": comp.evaluators_per_entry,
+            "blind_review": comp.blind_review,
             "criteria": rows("evaluation"),
             "panel_criteria": rows("panel"),
             "version": comp.version,
@@ -161,6 +172,19 @@ class CompetitionForm(FlaskForm):
             data[f"{code}_quota"] = group.quota if group else 0
             data[f"{code}_min_years"] = group.min_implementation_years if group else 0
         return data
+
+    def _group_fields(self) -> list:
+        return [getattr(self, f"{code}_{part}") for code in GROUP_CODES for part in GROUP_PARTS]
+
+    def groups_posted(self) -> bool:
+        """False when no group field was sent: after `draft` the page shows them read-only."""
+        return any(f.raw_data for f in self._group_fields())
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.is_submitted() and not self.groups_posted():
+            for f in self._group_fields():  # read-only on the page: nothing to check
+                f.validators = [Optional()]
+        return super().validate(extra_validators)
 
     def add_spare_rows(self) -> None:
         self.criteria.append_entry()
@@ -181,10 +205,12 @@ class CompetitionForm(FlaskForm):
             "shortlist_size": self.shortlist_size.data,
             "final_size": self.final_size.data,
             "evaluators_per_entry": self.evaluators_per_entry.data,
+            # Once evaluation started the page sends the current value (no change).
+            "blind_review": bool(self.blind_review.data),
         }
         if self.version.data is not None:
             data["version"] = self.version.data
-        if with_structure:
+        if with_structure and self.groups_posted():
             data["groups"] = {
                 code: {
                     "quota": getattr(self, f"{code}_quota").data,

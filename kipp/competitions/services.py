@@ -1,8 +1,8 @@
 """Create and change competitions.
 
 Guarantees: weights of each round are non-negative integers summing to 100 with unique codes;
-criteria change only in stage `draft`; a stale `version` raises StaleVersion; nothing is
-written when a rule fails.
+criteria change only in stage `draft`; `blind_review` changes only before stage `evaluation`
+(InvalidStage); a stale `version` raises StaleVersion; nothing is written when a rule fails.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def snapshot(c: Competition) -> dict:
         "shortlist_size": c.shortlist_size,
         "final_size": c.final_size,
         "evaluators_per_entry": c.evaluators_per_entry,
+        "blind_review": c.blind_review,
         "groups": {
             g.code: {"quota": g.quota, "min_implementation_years": g.min_implementation_years}
             for g in c.groups
@@ -140,6 +141,7 @@ def create_competition(actor: User, data: dict) -> Competition:
         shortlist_size=data.get("shortlist_size") or 99,
         final_size=data.get("final_size") or 45,
         evaluators_per_entry=data.get("evaluators_per_entry") or 2,
+        blind_review=bool(data.get("blind_review", False)),
         stage="draft",
     )
     comp.groups = [
@@ -170,9 +172,15 @@ def check_version(obj, version: int | None) -> None:
 
 
 def update_competition(actor: User, comp: Competition, data: dict) -> Competition:
-    """Change name, dates and sizes any time; criteria and groups only in `draft`."""
+    """Change name, dates and sizes any time; criteria and groups only in `draft`;
+    `blind_review` until stage `evaluation` (sending the current value is no change)."""
     check_version(comp, data.get("version"))
     errors: dict = {}
+    blind = bool(data.get("blind_review", comp.blind_review))
+    if blind != comp.blind_review and comp.reached(Stage.EVALUATION):
+        raise InvalidStage(
+            _("Blind review can only be switched on or off before the evaluation stage.")
+        )
     if ("criteria" in data or "panel_criteria" in data or "groups" in data) and (
         comp.stage != Stage.DRAFT
     ):
@@ -204,6 +212,7 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
     comp.timezone, comp.submission_opens_at, comp.submission_closes_at = tz, opens, closes
     for key, value in sizes.items():
         setattr(comp, key, value)
+    comp.blind_review = blind
     if "groups" in data:
         comp.groups = []
         db.session.flush()  # delete before insert: (competition, code) is unique

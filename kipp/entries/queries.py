@@ -14,12 +14,12 @@ from datetime import datetime
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from kipp.clock import local, now
+from kipp.entries.checks import blockers, closing_day
 from kipp.entries.rules import word_count, years_before
-from kipp.entries.services import blockers, closing_day
 from kipp.extensions import db
 from kipp.models import Competition, Entry, Stage
 from kipp.screening.reasons import label
@@ -156,6 +156,28 @@ def quota_usage(agency_id: int, comp_ids: list[int]) -> dict[tuple[int, str], in
         .group_by(Entry.competition_id, Entry.group)
     )
     return {(cid, group): n for cid, group, n in rows}
+
+
+def listing(competition_id: int, own_agency_id: int | None, filters: dict) -> Select:
+    """The competition's entries in id order, as a select to page through: only those of
+    `own_agency_id` when given (an agency's own list), narrowed by the `status`, `group` and
+    `agency_id` values of `filters` that are not None."""
+    query = select(Entry).where(Entry.competition_id == competition_id).order_by(Entry.id)
+    if own_agency_id is not None:
+        query = query.where(Entry.agency_id == own_agency_id)
+    for key in ("status", "group", "agency_id"):
+        if filters.get(key) is not None:
+            query = query.where(getattr(Entry, key) == filters[key])
+    return query
+
+
+def in_competition(competition_id: int, ids: list[int]) -> list[Entry]:
+    """The entries among `ids` that belong to the competition; others are left out."""
+    return list(
+        db.session.scalars(
+            select(Entry).where(Entry.id.in_(ids), Entry.competition_id == competition_id)
+        )
+    )
 
 
 def group_quotas(comp: Competition, usage: dict[tuple[int, str], int]) -> list[GroupQuota]:

@@ -1,4 +1,5 @@
-"""Reviewer assignments per round: by hand and automatically (loads and progress: scoring).
+"""Reviewer assignments per round: by hand and automatically (loads and progress: scoring;
+who and what belongs to a round: `kipp.judging.rounds`).
 
 Guarantees
 - Assignments are created only in the round's stage (`evaluation` round in stage `evaluation`,
@@ -23,71 +24,27 @@ from collections import Counter, defaultdict
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from kipp.accounts.services import conflicted_agency_ids
 from kipp.audit.chain import record
 from kipp.errors import (
     ConflictOfInterest,
     DuplicateValue,
-    InvalidStage,
     Locked,
     ValidationFailed,
 )
 from kipp.extensions import db
 from kipp.judging.allocation import CapacityInsufficient, solve
 from kipp.judging.errors import CapacityInsufficientError
+from kipp.judging.rounds import (
+    ROUND_ROLES,
+    check_round,
+    check_round_stage,
+    round_entries,
+    round_reviewers,
+)
 from kipp.mail import notices
-from kipp.models import ROUNDS, Assignment, Competition, Entry, Selection, SelectionEntry, User
-
-ROUND_ROLES = {"evaluation": ("evaluator",), "panel": ("panelist", "chair")}
-
-
-# ----------------------------------------------------------------- round membership
-def check_round(round_: str) -> None:
-    if round_ not in ROUNDS:
-        raise ValidationFailed(
-            _("Unknown round."), errors={"round": [_("Choose evaluation or panel.")]}
-        )
-
-
-def check_round_stage(comp: Competition, round_: str) -> None:
-    """The round's work happens only while the competition is in the stage of that name."""
-    if comp.stage != round_:
-        raise InvalidStage(
-            _(
-                "The %(round)s round is only open in the %(round)s stage (now: %(stage)s).",
-                round=round_,
-                stage=comp.stage,
-            )
-        )
-
-
-def round_entries(comp: Competition, round_: str) -> dict[int, int]:
-    """{entry_id: agency_id} of the round: eligible entries, or the finalised shortlist."""
-    query = select(Entry.id, Entry.agency_id).where(Entry.competition_id == comp.id)
-    if round_ == "evaluation":
-        query = query.where(Entry.status == "eligible")
-    else:
-        query = query.join(SelectionEntry, SelectionEntry.entry_id == Entry.id).join(
-            Selection,
-            (Selection.id == SelectionEntry.selection_id)
-            & (Selection.tier == "shortlist")
-            & (Selection.status == "final"),
-        )
-    return dict(sorted(db.session.execute(query).all()))
-
-
-def round_reviewers(round_: str) -> list[User]:
-    """Active users whose role reviews the round, with their declared conflicts loaded."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_(ROUND_ROLES[round_]), User.active.is_(True))
-            .options(selectinload(User.conflicts))
-            .order_by(User.id)
-        )
-    )
+from kipp.models import Assignment, Competition, Entry, User
 
 
 def _flush_new() -> None:

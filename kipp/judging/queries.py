@@ -239,6 +239,18 @@ def rank_round(comp: Competition, round_: str, method: str = MEAN) -> RoundRanki
 
 
 # ----------------------------------------------------------------- the selection pages
+def criteria_summaries(comp: Competition, round_: str) -> list[dict]:
+    """The round's criteria as a final selection's snapshot freezes them."""
+    return [c.summary() for c in comp.round_criteria(round_)]
+
+
+def selection_criteria(sel: Selection, comp: Competition) -> list[dict]:
+    """The criteria frozen in a final selection's snapshot; the current ones otherwise."""
+    if sel.status == "final" and sel.snapshot and "criteria" in sel.snapshot:
+        return list(sel.snapshot["criteria"])
+    return criteria_summaries(comp, ROUND_FOR_TIER[sel.tier])
+
+
 def selection_overview() -> tuple[list[Competition], dict[tuple[int, str], dict]]:
     """Competitions newest first, and per (competition id, tier) the number of proposals, the
     latest proposal's id and the final selection's id (None while there is none)."""

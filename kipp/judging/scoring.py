@@ -30,8 +30,8 @@ from kipp.audit.chain import record
 from kipp.clock import now
 from kipp.errors import InvalidStage, Locked, StaleVersion, ValidationFailed
 from kipp.extensions import db
-from kipp.judging.assignments import ROUND_ROLES, check_round_stage
 from kipp.judging.errors import Incomplete, NotSubmitted
+from kipp.judging.rounds import ROUND_ROLES, check_round_stage
 from kipp.judging.totals import InvalidValue, sheet_total, validate_value
 from kipp.models import Assignment, Competition, ScoreValue, User
 

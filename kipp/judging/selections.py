@@ -38,7 +38,7 @@ from kipp.clock import now
 from kipp.errors import InvalidStage, Locked, StaleVersion, ValidationFailed
 from kipp.extensions import db
 from kipp.judging.errors import JustificationRequired, TieAtCut
-from kipp.judging.queries import ROUND_FOR_TIER, RoundRanking, rank_round
+from kipp.judging.queries import ROUND_FOR_TIER, RoundRanking, criteria_summaries, rank_round
 from kipp.judging.ranking import (
     MEAN,
     overrides_needing_justification,
@@ -212,10 +212,6 @@ def ranking_digest(rr: RoundRanking) -> str:
     return snapshot_sha256(canonical_snapshot(rr.ranking, [], round=rr.round))
 
 
-def _criteria(comp: Competition, round_: str) -> list[dict]:
-    return [c.summary() for c in comp.round_criteria(round_)]
-
-
 def build_snapshot(comp: Competition, sel: Selection, rr: RoundRanking) -> dict:
     """The canonical record that `snapshot_sha256` hashes when `sel` is finalised."""
     texts = {se.entry_id: se.justification for se in sel.entries if se.justification}
@@ -237,7 +233,7 @@ def build_snapshot(comp: Competition, sel: Selection, rr: RoundRanking) -> dict:
         tier=sel.tier,
         size=sel.size,
         round=rr.round,
-        criteria=_criteria(comp, rr.round),
+        criteria=criteria_summaries(comp, rr.round),
         places=places,
     )
 

@@ -65,6 +65,9 @@ class Competition(db.Model):
     shortlist_size: Mapped[int] = mapped_column(default=99)
     final_size: Mapped[int] = mapped_column(default=45)
     evaluators_per_entry: Mapped[int] = mapped_column(default=2)
+    # Evaluators read entries without agency, province, kind, 3T and identifying attachments
+    # (kipp/judging/blind.py); changeable until stage `evaluation`.
+    blind_review: Mapped[bool] = mapped_column(default=False)
     stage: Mapped[str] = mapped_column(String(20), default="draft")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

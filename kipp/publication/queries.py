@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from kipp.clock import now
 from kipp.extensions import db
-from kipp.models import Entry, Selection, SelectionEntry
+from kipp.models import Competition, Entry, Selection, SelectionEntry
 from kipp.models.publication import Objection, SelectionAmendment
 
 OBJECTION_OPEN, OBJECTION_CLOSED, FIXED = "objection_open", "objection_closed", "fixed"
@@ -58,6 +58,18 @@ def public_status(selection: Selection, at: datetime | None = None) -> str | Non
     if closes is not None and at <= closes:
         return OBJECTION_OPEN
     return OBJECTION_CLOSED
+
+
+def final_selections() -> list[tuple[Selection, Competition]]:
+    """Every final selection with its competition, newest year first (the secretariat's list)."""
+    return list(
+        db.session.execute(
+            select(Selection, Competition)
+            .join(Competition, Competition.id == Selection.competition_id)
+            .where(Selection.status == "final")
+            .order_by(Competition.year.desc(), Competition.id.desc(), Selection.id)
+        ).all()
+    )
 
 
 def published_selections(competition_id: int | None = None) -> list[Selection]:

@@ -33,9 +33,9 @@ from kipp.errors import (
 )
 from kipp.extensions import db
 from kipp.judging.errors import TieAtCut
-from kipp.judging.queries import ROUND_FOR_TIER, load_infos, rank_round
+from kipp.judging.queries import ROUND_FOR_TIER, criteria_summaries, load_infos, rank_round
 from kipp.judging.ranking import MEAN, cut
-from kipp.judging.selections import _criteria, _parse_justifications, _require_justifications
+from kipp.judging.selections import _parse_justifications, _require_justifications
 from kipp.judging.snapshot import canonical_snapshot, snapshot_sha256
 from kipp.limits import COMMENT_MAX
 from kipp.models import Competition, Selection, SelectionEntry, User
@@ -251,7 +251,7 @@ def _amended_snapshot(comp, sel, rr, removed, added, previous) -> dict:
         tier=sel.tier,
         size=sel.size,
         round=rr.round,
-        criteria=_criteria(comp, rr.round),
+        criteria=criteria_summaries(comp, rr.round),
         places=places,
         amendment={"removed": sorted(removed), "added": list(added)},
         previous_snapshot_sha256=previous,

@@ -22,7 +22,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kipp.clock import now
-from kipp.entries import queries, services, storage
+from kipp.entries import attachments, queries, services, storage
 from kipp.entries.forms import (
     AttachmentForm,
     editor_messages,
@@ -242,7 +242,7 @@ def upload(entry_id: int):
         return render_editor(entry.competition, entry, status=422, upload_form=form)
     upload = form.file.data
     try:
-        services.add_attachment(
+        attachments.add_attachment(
             me(), entry, form.kind.data, upload.filename or "", upload.read(limit + 1), limit
         )
     except DomainError as exc:
@@ -273,7 +273,7 @@ def delete_attachment(attachment_id: int):
     if not can_edit_entry(current_user, entry):
         abort(403)
     try:
-        services.delete_attachment(me(), att)
+        attachments.delete_attachment(me(), att)
     except DomainError as exc:
         db.session.rollback()
         return render_editor(entry.competition, entry, status=exc.status, upload_error=exc.detail)

@@ -26,7 +26,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.judging import assignments as service
-from kipp.judging import scoring
+from kipp.judging import rounds, scoring
 from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
 from kipp.labels import ROUND_LABELS, SHEET_STATUS_LABELS
 from kipp.limits import INT32_MAX, PAGE_MAX, PER_ENTRY_MAX, SIZE_MAX
@@ -138,7 +138,7 @@ def _problem(where: str, exc: DomainError, **more) -> dict:
 
 
 def _render(comp: Competition, round_: str, status: int = 200, **forms):
-    agency_of, reviewers = service.round_entries(comp, round_), service.round_reviewers(round_)
+    agency_of, reviewers = rounds.round_entries(comp, round_), rounds.round_reviewers(round_)
     short = short_of_reviewers(comp, round_, agency_of, reviewers)
     short_entries = {e.id: e for e in entries_by_title([s[0] for s in short[:SHORT_SHOWN]])}
     f = _filters()

@@ -3,9 +3,11 @@ scoring page.
 
 Only reviewer roles get in (others: 403); an assignment that is not the caller's answers 404,
 whoever else holds it, and so does one whose entry the caller conflicts with (a conflict
-declared after assignment; such sheets are not listed either). Views call one scoring
-service and commit once; a refused write is rolled back and the page is shown again with
-what the reviewer typed, the reason, and the error's status (422 invalid values or missing
+declared after assignment; such sheets are not listed either). In a blind review
+(`kipp.judging.blind`) an evaluator's pages name an entry's agency "Proposal #<id>" and show
+neither its province, kind, 3T status nor its decree and replication statement. Views call one
+scoring service and commit once; a refused write is rolled back and the page is shown again
+with what the reviewer typed, the reason, and the error's status (422 invalid values or missing
 criteria, 409 stage, lock, stale version).
 """
 
@@ -17,7 +19,7 @@ from flask_login import current_user
 
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.judging import scoring
+from kipp.judging import blind, scoring
 from kipp.judging.forms import (
     preview_total,
     score_field,
@@ -58,6 +60,7 @@ def assignments():
         statuses=SHEET_STATUSES,
         status_labels=SHEET_STATUS_LABELS,
         round_labels=ROUND_LABELS,
+        agency_label=lambda entry: blind.agency_label(me(), entry),
     )
 
 
@@ -93,6 +96,9 @@ def render_sheet(
         form=form,
         criteria=criteria,
         proposal_criteria=comp.round_criteria("evaluation"),
+        blind=blind.is_blind_for(me(), entry),
+        proposal_label=blind.proposal_label(entry),
+        attachments=blind.visible_attachments(me(), entry),
         values=scoring.current_values(a),
         total=total,
         writable=stage_open and a.status != "submitted",

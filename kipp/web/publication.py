@@ -16,7 +16,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kipp.errors import DomainError
@@ -33,6 +32,7 @@ from kipp.publication.queries import (
     PUBLIC_STATUS_LABELS,
     amendments,
     award_label,
+    final_selections,
     objection_register,
     pending_removals,
     public_status,
@@ -40,9 +40,9 @@ from kipp.publication.queries import (
     undecided_count,
 )
 from kipp.web.gates import requires
+from kipp.web.selection_pages import posted_choices
 
 bp = Blueprint("publication", __name__, url_prefix="/publication")
-JUSTIFICATION = "justification-"  # amend form field prefix, followed by the entry id
 
 
 @bp.context_processor
@@ -75,13 +75,7 @@ def _allow(predicate) -> None:
 @bp.get("/")
 @requires(can_use_publication)
 def index():
-    rows = db.session.execute(
-        select(Selection, Competition)
-        .join(Competition, Competition.id == Selection.competition_id)
-        .where(Selection.status == "final")
-        .order_by(Competition.year.desc(), Competition.id.desc(), Selection.id)
-    ).all()
-    return render_template("publication/index.html", rows=rows)
+    return render_template("publication/index.html", rows=final_selections())
 
 
 def _render(sel, comp, *, publish_form=None, decree_form=None, file_form=None, error=None):
@@ -254,15 +248,7 @@ def amend_form(selection_id: int):
 @requires(can_amend)
 def amend(selection_id: int):
     sel, comp = _final(selection_id)
-    try:
-        checked = [int(v) for v in request.form.getlist("add")]
-        texts = {
-            int(k.removeprefix(JUSTIFICATION)): v
-            for k, v in request.form.items()
-            if k.startswith(JUSTIFICATION)
-        }
-    except ValueError:
-        abort(400)
+    checked, texts = posted_choices("add")
     auto = request.form.get("action") == "auto"
     given = {e: t for e, t in texts.items() if e in checked and t.strip()}
     try:

@@ -13,8 +13,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from kipp.entries.checks import closing_day
 from kipp.entries.rules import old_enough
-from kipp.entries.services import closing_day
 from kipp.errors import DomainError, ValidationFailed
 from kipp.extensions import db
 from kipp.labels import AGENCY_KIND_LABELS, SCREENING_STATUS_LABELS

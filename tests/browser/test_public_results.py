@@ -6,9 +6,7 @@ injected from the npm package the browser setup installs into the project's node
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,13 +14,9 @@ from sqlalchemy import select
 from kipp.extensions import db
 from kipp.models.publication import Objection
 from kipp.publication import objections
+from tests.browser.axe import AXE, axe_violations
 from tests.public.fixtures import STATEMENT, close_window, public_world
 
-# The project's node_modules, or another copy named by KIPP_AXE_JS.
-AXE = Path(
-    os.environ.get("KIPP_AXE_JS")
-    or Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-)
 ANSWER = "Inovasi masih berjalan; bukti lapangan diperiksa tim sekretariat pada 3 Desember."
 
 
@@ -86,16 +80,6 @@ def test_a_visitor_objects_and_later_reads_the_answer(page, live_server, make):
     assert "Siti" not in body and "siti@example.id" not in body
     assert page.get_by_role("link", name="Submit an objection").count() == 0
     assert not errors, errors
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_public_pages_have_no_serious_accessibility_violation(browser, live_server, make):

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from kipp.clock import now
 from kipp.entries.results import entry_results
 from kipp.extensions import db
-from kipp.models import Certificate, Selection, SelectionEntry
-from tests.services.judging_fixtures import set_stage
-
-
-def selection(comp, tier, entries, chair, status="final"):
-    sel = Selection(
-        competition_id=comp.id,
-        tier=tier,
-        status=status,
-        size=len(entries),
-        created_by_id=chair.id,
-        snapshot={},
-        snapshot_sha256="0" * 64,
-    )
-    sel.entries = [
-        SelectionEntry(entry_id=e.id, place=i + 1, rank=i + 1, score=Decimal("80"))
-        for i, e in enumerate(entries)
-    ]
-    db.session.add(sel)
-    db.session.commit()
-    return sel
+from kipp.models import Certificate
+from tests.services.judging_fixtures import selection, set_stage
 
 
 def certificate(comp, entry, serial, award="final", stored=True, revoked=False):

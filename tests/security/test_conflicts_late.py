@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from kipp.accounts.services import add_conflict
 from kipp.documents.score_sheets import score_sheet_data
-from kipp.entries.services import add_attachment
+from kipp.entries.attachments import add_attachment
 from kipp.extensions import db
 from kipp.models import Assignment, AuditEvent, Entry
 from tests.helpers import pdf_bytes

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from kipp.extensions import db
 from kipp.judging import assignments as assignment_service
 from kipp.judging import scoring
@@ -110,16 +112,20 @@ def submit_sheet(assignment: Assignment, values: dict | object) -> Assignment:
     return assignment
 
 
-def finalised_shortlist(comp: Competition, entries: list[Entry], chair: User) -> Selection:
-    """A finalised shortlist holding `entries` in the given order (written directly)."""
+def selection(comp: Competition, tier: str, entries: list[Entry], chair: User, **columns):
+    """A selection of `tier` holding `entries` in the given order (written directly and
+    committed): final, sized to the entries, empty snapshot, unless `columns` say otherwise."""
+    defaults = {
+        "status": "final",
+        "size": len(entries),
+        "snapshot": {},
+        "snapshot_sha256": "0" * 64,
+    }
     sel = Selection(
         competition_id=comp.id,
-        tier="shortlist",
-        status="final",
-        size=len(entries),
+        tier=tier,
         created_by_id=chair.id,
-        snapshot={},
-        snapshot_sha256="0" * 64,
+        **(defaults | columns),
     )
     sel.entries = [
         SelectionEntry(entry_id=e.id, place=i + 1, rank=i + 1, score=Decimal("80"))
@@ -128,6 +134,23 @@ def finalised_shortlist(comp: Competition, entries: list[Entry], chair: User) ->
     db.session.add(sel)
     db.session.commit()
     return sel
+
+
+def finalised_shortlist(comp: Competition, entries: list[Entry], chair: User) -> Selection:
+    """A finalised shortlist holding `entries` in the given order (written directly)."""
+    return selection(comp, "shortlist", entries, chair)
+
+
+def pairs(comp_id: int, round_: str = "evaluation") -> set[tuple[int, int]]:
+    """The (entry id, reviewer id) pairs assigned in the round, read afresh."""
+    db.session.expire_all()
+    return set(
+        db.session.execute(
+            select(Assignment.entry_id, Assignment.user_id).where(
+                Assignment.competition_id == comp_id, Assignment.round == round_
+            )
+        ).all()
+    )
 
 
 def reload(model, ident):

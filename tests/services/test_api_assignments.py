@@ -9,27 +9,17 @@ from sqlalchemy import func, select
 
 from kipp.accounts.services import add_conflict
 from kipp.extensions import db
-from kipp.models import Assignment, AuditEvent, User
+from kipp.models import AuditEvent, User
 from tests.helpers import assert_problem
 from tests.services.judging_fixtures import (
     assign,
     evaluation_setup,
     finalised_shortlist,
+    pairs,
     save_draft,
     set_stage,
     submit_sheet,
 )
-
-
-def pairs(comp_id: int, round_: str = "evaluation") -> set[tuple[int, int]]:
-    db.session.expire_all()
-    return set(
-        db.session.execute(
-            select(Assignment.entry_id, Assignment.user_id).where(
-                Assignment.competition_id == comp_id, Assignment.round == round_
-            )
-        ).all()
-    )
 
 
 def audit_count(action: str) -> int:

@@ -46,4 +46,7 @@ def test_migrated_schema_matches_the_models(app):
         )
         diffs = compare_metadata(context, db.metadata)
     found = {describe(d) for d in diffs} - ACCEPTED
+    # Tables the tests themselves create (e.g. the worker tests' `test_render_log`) outlive a
+    # test on PostgreSQL, whose tables are emptied between tests, not dropped.
+    found = {d for d in found if not (d[0] == "remove_table" and str(d[2]).startswith("test_"))}
     assert not found, f"models and migrations disagree: {sorted(map(str, found))}"

@@ -20,6 +20,7 @@ from tests.services.judging_fixtures import (
     evaluation_setup,
     finalised_shortlist,
     full_values,
+    pairs,
     save_draft,
     set_stage,
     submit_sheet,
@@ -27,17 +28,6 @@ from tests.services.judging_fixtures import (
 
 
 # ----------------------------------------------------------------- helpers
-def pairs(comp_id: int, round_: str = "evaluation") -> set[tuple[int, int]]:
-    db.session.expire_all()
-    return set(
-        db.session.execute(
-            select(Assignment.entry_id, Assignment.user_id).where(
-                Assignment.competition_id == comp_id, Assignment.round == round_
-            )
-        ).all()
-    )
-
-
 def events(action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 

@@ -18,7 +18,8 @@ from pypdf import PdfReader
 
 from kipp.extensions import db
 from kipp.judging.totals import sheet_total
-from kipp.models import Assignment, Competition, Entry, ScoreValue, Selection, SelectionEntry, User
+from kipp.models import Assignment, Competition, Entry, ScoreValue, Selection, User
+from tests.services import judging_fixtures
 
 
 def pdf_text(data: bytes) -> str:
@@ -84,23 +85,11 @@ def every(comp: Competition, value, round_: str = "evaluation") -> dict:
 
 
 def selection(comp: Competition, tier: str, entries: list[Entry], chair: User, **extra):
-    sel = Selection(
-        competition_id=comp.id,
-        tier=tier,
-        status="final",
-        size=extra.pop("size", len(entries)),
-        created_by_id=chair.id,
-        snapshot=extra.pop("snapshot", {}),
-        snapshot_sha256=extra.pop("snapshot_sha256", "ab" * 32),
-        finalized_at=datetime(2026, 9, 1, 2, 0, tzinfo=UTC),
-    )
-    sel.entries = [
-        SelectionEntry(entry_id=e.id, place=i + 1, rank=i + 1, score=Decimal("80"))
-        for i, e in enumerate(entries)
-    ]
-    db.session.add(sel)
-    db.session.commit()
-    return sel
+    finalised = {
+        "snapshot_sha256": "ab" * 32,
+        "finalized_at": datetime(2026, 9, 1, 2, 0, tzinfo=UTC),
+    }
+    return judging_fixtures.selection(comp, tier, entries, chair, **(finalised | extra))
 
 
 def build_world(make, stage: str = "awarded", tag: str = "", **competition) -> World:
