@@ -235,3 +235,15 @@ def in_directory(user: User | None, entry: Entry | None) -> bool:
     from kipp.directory.queries import is_visible
 
     return entry is not None and is_visible(entry.id)
+
+
+# --- themes
+
+
+# --- pages
+
+
+# --- charts
+
+
+# --- flags

@@ -17,11 +17,13 @@ from kipp.api import (
     directory,
     documents,
     entries,
+    flags,
     judging,
     mail,
     public,
     publication,
     selections,
+    themes,
 )
 from kipp.api.auth import resolve_api_caller
 from kipp.api.responses_base import PROBLEM, PROBLEM_SCHEMAS, Problem, problem_response
@@ -40,6 +42,8 @@ BLUEPRINTS = (
     publication.blp,
     public.blp,
     directory.blp,
+    themes.blp,
+    flags.blp,
 )
 
 WRITES = ("post", "put", "patch", "delete")

@@ -47,8 +47,10 @@ def register_web(app: Flask) -> None:
         documents,
         outbox,
         panel,
+        profiles,
         public,
         publication,
+        reports,
         screening,
         selection,
         verify,
@@ -71,6 +73,8 @@ def register_web(app: Flask) -> None:
         publication,
         public,
         directory,
+        profiles,
+        reports,
     ):
         app.register_blueprint(module.bp)
 
