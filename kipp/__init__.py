@@ -9,6 +9,7 @@ from flask import Flask
 
 from config import INSTANCE_DIR, config_for
 from kipp.security_headers import register_security_headers
+from kipp.static_cache import register_static_cache
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -37,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_cli(app)
     register_security_headers(app)  # CSP, nosniff, framing, referrer; HSTS in production
+    register_static_cache(app)  # versioned /static URLs, cached a year (kipp/static_cache.py)
     return app
 
 

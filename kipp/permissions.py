@@ -238,12 +238,43 @@ def in_directory(user: User | None, entry: Entry | None) -> bool:
 
 
 # --- themes
+def can_manage_themes(user: User | None) -> bool:
+    """The controlled list of themes is the secretariat's."""
+    return is_admin(user)
+
+
+def keeps_profiles(user: User | None) -> bool:
+    """Agency accounts keep their innovations' profiles (the profile pages' gate)."""
+    return bool(user and user.is_authenticated and user.role == "agency")
+
+
+def can_keep_profile(user: User | None, entry: Entry | None) -> bool:
+    """The entry's own agency keeps its innovation profile (the service also requires the
+    entry to be in the directory, answering 409 otherwise)."""
+    return bool(
+        entry is not None
+        and user
+        and user.is_authenticated
+        and user.role == "agency"
+        and user.agency_id == entry.agency_id
+    )
+
+
+def can_read_profile(user: User | None, entry: Entry | None) -> bool:
+    """Whoever may read the entry, and anyone logged in for a directory innovation."""
+    return entry is not None and (can_read_entry(user, entry) or in_directory(user, entry))
 
 
 # --- pages
 
 
 # --- charts
+def can_read_reports(user: User | None) -> bool:
+    """The secretariat's reports (the stage funnel of every year): admins only."""
+    return is_admin(user)
 
 
 # --- flags
+def can_read_flags(user: User | None, entry: Entry | None = None) -> bool:
+    """Multi-year eligibility flags (and the `flag` filter) are the secretariat's."""
+    return is_admin(user)

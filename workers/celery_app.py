@@ -50,6 +50,7 @@ import workers.mail  # noqa: E402  (mail tasks, on the queue <KIPP_CELERY_QUEUE>
 
 # --- mail-notices: import
 from kipp.mail.reminders import reminder_pass  # noqa: E402  # isort: skip
+from kipp.themes.reminders import reminder_pass as profile_reminder_pass  # noqa: E402  # isort: skip
 
 # What the reconciler thread runs on each pass, in order; each pass is safe on several workers.
 PASSES = [
@@ -58,6 +59,7 @@ PASSES = [
     workers.mail.reconcile_once,
     # --- mail-notices: pass
     reminder_pass,  # send_due at most every KIPP_REMINDER_SECONDS; keys make it once per user
+    profile_reminder_pass,  # stale innovation profiles: once a year per innovation and account
 ]
 
 

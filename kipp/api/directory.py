@@ -51,6 +51,10 @@ class FilterArgs(In):
     kind = fields.String(validate=validate.OneOf(AGENCY_KINDS))
     group = Text(CODE_MAX)
     is_3t = fields.Boolean()
+    theme = Text(CODE_MAX, metadata={"description": "A theme code (GET /public/themes)"})
+    stale = fields.Boolean(
+        metadata={"description": "true: not validated for more than 365 days (or never)"}
+    )
 
 
 class DirectoryArgs(FilterArgs):

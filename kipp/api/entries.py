@@ -28,7 +28,13 @@ from kipp.errors import Forbidden, NotFound, ValidationFailed
 from kipp.extensions import db
 from kipp.judging import blind
 from kipp.models import Attachment, Entry
-from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry, can_screen
+from kipp.permissions import (
+    can_create_entries,
+    can_edit_entry,
+    can_read_entry,
+    can_read_flags,
+    can_screen,
+)
 from kipp.screening import services as screening
 from kipp.screening.reasons import REASONS, label
 
@@ -76,6 +82,8 @@ def index(args, competition_id):
     if user.role not in ("agency", "admin"):
         raise Forbidden(_("Your role does not allow listing entries."))
     own = user.agency_id if user.role == "agency" else None
+    if args.get("flag") is not None and not can_read_flags(user):
+        raise Forbidden(_("Only the secretariat can filter entries by eligibility flags."))
     query = queries.listing(comp.id, own, args)
     return out.page(query, args["page"], args["per_page"], out.entry)
 

@@ -186,6 +186,7 @@ class EntryOut(Out):
     public = Bool()
     replicates_entry_id = Int(allow_none=True)
     replication_notes = Str(allow_none=True)
+    theme = Str(allow_none=True, metadata={"description": "A theme code (GET /themes)"})
     status = Str()
     version = Int()
     submitted_at = Time()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from kipp.api.responses_base import Bool, Int, Items, Out, Paged, Str, req
+from kipp.api.responses_base import Bool, Int, Items, Out, Paged, Str, Time, req
 
 
 class ReplicatesOut(Out):
@@ -30,6 +30,13 @@ class InnovationOut(Out):
     summary = Str()
     replicates = req(fields.Nested(ReplicatesOut, allow_none=True))
     replicated_by = Int()
+    theme = Str(allow_none=True, metadata={"description": "A theme code (GET /public/themes)"})
+    status = Str(
+        allow_none=True,
+        metadata={"enum": ["running", "stopped", None], "description": "null until validated"},
+    )
+    validated_at = Time()
+    stale = Bool(metadata={"description": "Not validated for more than 365 days (or never)"})
 
 
 class ReplicationOut(Out):

@@ -32,6 +32,7 @@ from kipp.limits import (
     YEARS_MAX,
 )
 from kipp.models import AGENCY_KINDS, ATTACHMENT_KINDS, REPLICATION_TYPES, ROLES, STAGES
+from kipp.screening.flags import CODES as FLAG_CODES
 
 
 def _bounded(field: fields.Field) -> bool:
@@ -200,6 +201,8 @@ class EntryFields(In):
     public = fields.Boolean()
     replicates_entry_id = Id(allow_none=True)
     replication_notes = Text(NOTE_MAX, allow_none=True)
+    # A theme code (GET /themes); an unknown code is refused by the service (422).
+    theme = Text(CODE_MAX, allow_none=True)
 
 
 class EntryIn(EntryFields):
@@ -220,6 +223,7 @@ class EntryListArgs(PageArgs):
     status = Text(CODE_MAX)
     group = Text(CODE_MAX)
     agency_id = Id()
+    flag = fields.String(validate=validate.OneOf(FLAG_CODES))  # kipp/screening/flags.py
 
 
 class ScreeningIn(In):

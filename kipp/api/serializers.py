@@ -92,6 +92,7 @@ def entry(e: Entry, *, blockers: list | None = None, reader: User | None = None)
         "public": e.public,
         "replicates_entry_id": e.replicates_entry_id,
         "replication_notes": e.replication_notes,
+        "theme": e.theme,
         "status": e.status,
         "version": e.version,
         "submitted_at": iso(e.submitted_at, tz),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kipp.directory import queries
 from kipp.extensions import db
 from kipp.models import Entry
+from kipp.themes.queries import is_stale, validated_iso
 
 ABSTRACT_CODE = "ringkasan"
 
@@ -45,6 +46,13 @@ def item(row, targets: dict, counts: dict) -> dict:
         "summary": row.summary,
         "replicates": _replicates(row, targets),
         "replicated_by": counts.get(row.id, 0),
+        # Themes and data that stays true: the theme code, the profile's running/stopped
+        # status (null until first validated), when it was last validated, and whether that
+        # is more than 365 days ago (or never).
+        "theme": row.theme,
+        "status": row.profile_status,
+        "validated_at": validated_iso(row.validated_at),
+        "stale": is_stale(row.validated_at),
     }
 
 

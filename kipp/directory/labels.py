@@ -43,6 +43,6 @@ def facet_label(name: str, value) -> str:
 
 def filter_value(name: str, value) -> str:
     """The query-string form of a facet value."""
-    if name == "is_3t":
+    if name in ("is_3t", "stale"):
         return "true" if value else "false"
     return str(value)

@@ -26,12 +26,14 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.orm import aliased
 
 from kipp.directory.facets import counts, order, page_and_facets
 from kipp.directory.search import text_match
 from kipp.extensions import db
 from kipp.models import Agency, Competition, Entry, Selection, SelectionEntry
 from kipp.models.directory import InnovationSearch
+from kipp.models.themes import InnovationProfile
 
 TIERS = ("final", "shortlist", "none")
 _TIER_RANK = {"final": 2, "shortlist": 1}
@@ -47,6 +49,8 @@ class Filters:
     kind: str | None = None
     group: str | None = None
     is_3t: bool | None = None
+    theme: str | None = None  # a theme code (kipp.models.themes)
+    stale: bool | None = None  # True: not validated for over 365 days (or never); False: the rest
 
     def active(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
@@ -127,6 +131,9 @@ def _base(filters: Filters, *, ranked: bool = True, full: bool = False):
             Agency.name.label("agency"),
             Entry.replicates_entry_id.label("replicates_entry_id"),
             Entry.replicates.label("replicates_text"),
+            Entry.theme.label("theme"),
+            InnovationProfile.status.label("profile_status"),
+            InnovationProfile.validated_at.label("validated_at"),
         ]
     query = (
         select(*columns)
@@ -137,6 +144,7 @@ def _base(filters: Filters, *, ranked: bool = True, full: bool = False):
     )
     if full:
         query = query.join(Entry, Entry.id == s.entry_id).join(Agency, Agency.id == s.agency_id)
+        query = query.outerjoin(InnovationProfile, InnovationProfile.entry_id == s.entry_id)
     if match is not None:
         query = query.join(match.source, match.key == s.entry_id).where(match.condition)
     f = filters
@@ -154,6 +162,24 @@ def _base(filters: Filters, *, ranked: bool = True, full: bool = False):
         query = query.where(s.group == f.group)
     if f.is_3t is not None:
         query = query.where(s.is_3t.is_(f.is_3t))
+    return _theme_filters(query, f)
+
+
+def _theme_filters(query, f: Filters):
+    """`theme` (the entry's theme code) and `stale` (validated more than 365 days ago, or
+    never: `kipp.themes.queries.STALE_AFTER`; a profile validated exactly 365 days ago is
+    fresh)."""
+    from kipp.themes.queries import fresh_since
+
+    s, e, p = InnovationSearch, aliased(Entry), aliased(InnovationProfile)
+    if f.theme:
+        themed = select(1).where(e.id == s.entry_id, e.theme == f.theme).correlate(s)
+        query = query.where(exists(themed))
+    if f.stale is not None:
+        fresh = exists(
+            select(1).where(p.entry_id == s.entry_id, p.validated_at >= fresh_since()).correlate(s)
+        )
+        query = query.where(~fresh if f.stale else fresh)
     return query
 
 

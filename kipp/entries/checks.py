@@ -20,6 +20,7 @@ from kipp.entries.rules import CriterionRule, submission_blockers, word_limit_er
 from kipp.errors import DeadlinePassed, InvalidStage, ValidationFailed
 from kipp.limits import NOTE_MAX
 from kipp.models import REPLICATION_TYPES, Competition, Entry
+from kipp.themes.queries import exists as theme_exists
 
 EDITABLE = (
     "title",
@@ -34,6 +35,7 @@ EDITABLE = (
     "public",
     "replicates_entry_id",
     "replication_notes",
+    "theme",
 )
 URL_RE = re.compile(r"^https?://[^\s]+$", re.I)
 
@@ -122,6 +124,8 @@ def validate_fields(comp: Competition, data: dict, merged: dict) -> None:
         ]
     if merged.get("replication_type") not in (None, "", *REPLICATION_TYPES):
         errors["replication_type"] = [_("Choose adaptasi or modifikasi.")]
+    if data.get("theme") and not theme_exists(data["theme"]):
+        errors["theme"] = [_("Choose one of the themes (GET /themes lists them).")]
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
 
@@ -140,6 +144,8 @@ def clean(data: dict) -> dict:
             out[key] = out[key].strip()
     if out.get("replication_type") == "":
         out["replication_type"] = None
+    if "theme" in out and not (isinstance(out["theme"], str) and out["theme"].strip()):
+        out["theme"] = None
     return out
 
 

@@ -40,12 +40,13 @@ from kipp.limits import (
     URL_MAX,
 )
 from kipp.models import ATTACHMENT_KINDS, Competition, Entry
+from kipp.themes.queries import themes
 
 ANSWER_PREFIX = "ans_"
 
 # The fields sent to the service as they are (None when left empty, except text bodies).
 PLAIN_FIELDS = ("title", "group", "summary")
-OPTIONAL_FIELDS = ("category", "video_url", "replicates", "replication_type")
+OPTIONAL_FIELDS = ("category", "video_url", "replicates", "replication_type", "theme")
 
 
 def answer_field(code: str) -> str:
@@ -63,6 +64,8 @@ class EntryForm(FlaskForm):
     title = StringField(_l("Title of the innovation"), validators=[Length(max=TITLE_MAX)])
     group = SelectField(_l("Group"), choices=[])
     category = StringField(_l("Category"), validators=[Optional(), Length(max=100)])
+    # A theme code from the controlled list (kipp.themes); the service refuses unknown codes.
+    theme = SelectField(_l("Theme"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Summary"), validators=[Length(max=SUMMARY_MAX)])
     started_on = DateField(_l("Implementation started on"), validators=[Optional()])
     video_url = URLField(_l("Video link (at most 5 minutes)"), validators=[Length(max=URL_MAX)])
@@ -147,10 +150,14 @@ def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) 
             "replicates_entry_id": entry.replicates_entry_id,
             "replication_notes": entry.replication_notes or "",
             "public": entry.public,
+            "theme": entry.theme or "",
             "version": entry.version,
         } | {answer_field(code): text for code, text in (entry.answers or {}).items()}
     form = form_class(formdata=formdata, data=data)
     form.group.choices = [SelectChoice(g.code, g.code.capitalize()) for g in comp.groups]
+    form.theme.choices = [SelectChoice("", "—")] + [
+        SelectChoice(t["code"], t["label"]) for t in themes()
+    ]
     return form
 
 

@@ -22,6 +22,7 @@ from kipp.entries.checks import blockers, closing_day
 from kipp.entries.rules import word_count, years_before
 from kipp.extensions import db
 from kipp.models import Competition, Entry, Stage
+from kipp.screening.flag_queries import flagged_ids
 from kipp.screening.reasons import label
 
 
@@ -160,14 +161,17 @@ def quota_usage(agency_id: int, comp_ids: list[int]) -> dict[tuple[int, str], in
 
 def listing(competition_id: int, own_agency_id: int | None, filters: dict) -> Select:
     """The competition's entries in id order, as a select to page through: only those of
-    `own_agency_id` when given (an agency's own list), narrowed by the `status`, `group` and
-    `agency_id` values of `filters` that are not None."""
+    `own_agency_id` when given (an agency's own list), narrowed by the `status`, `group`,
+    `agency_id` and `flag` values of `filters` that are not None."""
     query = select(Entry).where(Entry.competition_id == competition_id).order_by(Entry.id)
     if own_agency_id is not None:
         query = query.where(Entry.agency_id == own_agency_id)
     for key in ("status", "group", "agency_id"):
         if filters.get(key) is not None:
             query = query.where(getattr(Entry, key) == filters[key])
+    if filters.get("flag") is not None:  # an eligibility flag code (kipp/screening/flags.py)
+        comp = db.session.get(Competition, competition_id)
+        query = query.where(Entry.id.in_(flagged_ids(comp, filters["flag"])))
     return query
 
 

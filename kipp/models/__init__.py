@@ -7,6 +7,7 @@ from kipp.models import (  # noqa: F401  (register their tables)
     periodic,
     publication,
     ratelimit,
+    themes,
 )
 from kipp.models.agencies import AGENCY_KINDS, Agency
 from kipp.models.audit import AuditEvent, AuditHead

@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from kipp.labels import AGENCY_KIND_LABELS, SCREENING_STATUS_LABELS
 from kipp.limits import INT32_MAX
 from kipp.models import AGENCY_KINDS
+from kipp.screening.flag_labels import FLAG_FILTER_CHOICES
 from kipp.screening.queries import DEFAULT_STATUS, QueueFilter
 from kipp.screening.reasons import REASONS, label
 
@@ -60,6 +61,9 @@ class FilterForm(FlaskForm):
     kind = SelectField(_l("Agency kind"), validate_choice=False, default="")
     province = SelectField(_l("Province"), validate_choice=False, default="")
     q = SearchField(_l("Title contains"), validators=[Optional(), Length(max=200)])
+    flag = SelectField(
+        _l("Flag"), choices=choices(FLAG_FILTER_CHOICES), validate_choice=False, default=""
+    )
 
     def __init__(self, groups: list[str], provinces: list[str], **kwargs):
         super().__init__(formdata=request.args, **kwargs)
@@ -76,6 +80,7 @@ class FilterForm(FlaskForm):
             kind=self.kind.data or "",
             province=self.province.data or "",
             q=self.q.data or "",
+            flag=self.flag.data or "",
         )
 
 

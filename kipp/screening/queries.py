@@ -2,19 +2,24 @@
 
 Guarantees: drafts never appear (only `submitted`, `eligible`, `ineligible`); every query is
 scoped to one competition; rows come ordered by entry id, so paging and previous/next agree;
-a page loads each entry's agency in the same SELECT (no query per row).
+a page loads each entry's agency in the same SELECT (no query per row); a page carries its
+entries' eligibility flags, computed once per request for the whole queue (kipp/screening/
+flag_queries.py), which is also what the `flag` filter narrows by.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from flask import has_request_context, request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from kipp.extensions import db
-from kipp.models import Agency, Entry
+from kipp.models import Agency, Competition, Entry
+from kipp.screening.flag_queries import competition_flags
+from kipp.screening.flags import CODES, Flag
 from kipp.screening.services import SCREENABLE
 
 PER_PAGE = 50
@@ -31,10 +36,13 @@ class QueueFilter:
     kind: str = ""
     province: str = ""
     q: str = ""
+    flag: str = ""  # an eligibility flag code (kipp/screening/flags.py)
 
     def __post_init__(self):
         if self.status not in STATUS_FILTERS:
             object.__setattr__(self, "status", DEFAULT_STATUS)
+        if self.flag not in CODES:
+            object.__setattr__(self, "flag", "")
         object.__setattr__(self, "q", (self.q or "").strip()[:200])
 
     def args(self) -> dict[str, str]:
@@ -45,6 +53,7 @@ class QueueFilter:
             "kind": self.kind,
             "province": self.province,
             "q": self.q,
+            "flag": self.flag,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -56,6 +65,19 @@ class QueuePage:
     page: int
     pages: int
     per_page: int
+    flags: dict[int, list[Flag]] = field(default_factory=dict)  # the page's flagged entries
+
+
+def queue_flags(competition_id: int) -> dict[int, list[Flag]]:
+    """The competition's flags, computed once per request (a queue page, its counts and its
+    flag filter all read them)."""
+    comp = db.session.get(Competition, competition_id)
+    if not has_request_context():
+        return competition_flags(comp)
+    cache = request.environ.setdefault("kipp.screening.flags", {})
+    if competition_id not in cache:
+        cache[competition_id] = competition_flags(comp)
+    return cache[competition_id]
 
 
 def _base(competition_id: int, f: QueueFilter, *, with_status: bool = True) -> Select:
@@ -74,6 +96,10 @@ def _base(competition_id: int, f: QueueFilter, *, with_status: bool = True) -> S
         query = query.where(Agency.province == f.province)
     if f.q:
         query = query.where(Entry.title.icontains(f.q, autoescape=True))
+    if f.flag:
+        every = queue_flags(competition_id)
+        ids = [i for i, flags in every.items() if any(fl.code == f.flag for fl in flags)]
+        query = query.where(Entry.id.in_(ids))
     return query
 
 
@@ -89,7 +115,9 @@ def queue_page(competition_id: int, f: QueueFilter, page: int = 1, per_page: int
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return QueuePage(list(rows), total, page, pages, per_page)
+    every = queue_flags(competition_id) if rows else {}
+    flags = {e.id: every[e.id] for e in rows if e.id in every}
+    return QueuePage(list(rows), total, page, pages, per_page, flags)
 
 
 def status_counts(competition_id: int, f: QueueFilter) -> dict[str, int]:

@@ -11,6 +11,11 @@
  * - on any failure keeps a copy of options.fields() in localStorage under options.key, offers
  *   it for restoring on the next visit and drops it once a save succeeds;
  * - retries after a 5xx or a network failure; stops on 401 and on any other refusal;
+ * - offline (the browser's `offline` event, navigator.onLine false, or a failed request): says
+ *   so at once (M.offline_kept, else M.offline), keeps the local copy current on every change
+ *   (so a reload or a closed tab loses nothing), sends nothing while offline, and saves as
+ *   soon as the `online` event comes instead of waiting for the next tick;
+ * - sends nothing once the page is being left (pagehide), keeping what is unsaved locally;
  * - reports in #autosave-status and #autosave-errors, warns before leaving with unsaved text.
  * Translated texts come from <script type="application/json" id="kipp-i18n"> (see readJSON).
  * Also exposes small helpers (KIPP.readJSON, KIPP.fmt, KIPP.each) to the page scripts.
@@ -68,6 +73,11 @@
     var csrf = meta ? meta.getAttribute("content") : "";
     var readonly = !!options.readonly;
     var dirty = false, inflight = null, stopped = readonly, lastOk = true, leaving = false;
+    var hidden = false;  // between pagehide and pageshow: the document is being unloaded
+
+    function isOffline() { return navigator.onLine === false; }
+
+    function sayOffline() { say(M.offline_kept || M.offline, true); }
 
     function say(text, bad) {
       if (!status) { return; }
@@ -166,7 +176,13 @@
     }
 
     function save() {
-      if (stopped || inflight || !dirty) { return inflight || Promise.resolve(); }
+      if (stopped || hidden || inflight || !dirty) { return inflight || Promise.resolve(); }
+      if (isOffline()) {  // no request can succeed: keep the copy, try again when online
+        lastOk = false;
+        keepCopy();
+        sayOffline();
+        return Promise.resolve();
+      }
       dirty = false;
       say(M.saving);
       inflight = fetch(options.url, {
@@ -182,7 +198,7 @@
         dirty = true;
         lastOk = false;
         keepCopy();
-        say(M.offline, true);
+        sayOffline();
       }).then(function () { inflight = null; });
       return inflight;
     }
@@ -196,7 +212,20 @@
       if (event && options.ignore && options.ignore(event)) { return; }
       if (readonly) { return; }
       dirty = true;
-      if (!stopped) { say(M.unsaved); }
+      if (!lastOk || isOffline()) { keepCopy(); }  // every keystroke survives a reload
+      if (stopped) { return; }
+      if (isOffline()) { sayOffline(); } else { say(M.unsaved); }
+    }
+
+    function wentOffline() {
+      if (readonly || stopped) { return; }
+      if (dirty || !lastOk) { keepCopy(); }
+      sayOffline();
+    }
+
+    function cameOnline() {
+      if (readonly || stopped) { return; }
+      if (dirty) { save(); } else if (lastOk) { say(""); }
     }
 
     function offerRestore() {
@@ -269,6 +298,15 @@
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     window.setInterval(save, options.every);
+    window.addEventListener("offline", wentOffline);
+    window.addEventListener("online", cameOnline);
+    // A document on its way out sends nothing more (its answer could not be shown); what is
+    // unsaved stays in the local copy. Back from the back/forward cache, it goes on.
+    window.addEventListener("pagehide", function () {
+      hidden = true;
+      if (dirty && !readonly) { keepCopy(); }
+    });
+    window.addEventListener("pageshow", function () { hidden = false; });
     window.addEventListener("beforeunload", function (event) {
       if (leaving || idle()) { return; }
       keepCopy();

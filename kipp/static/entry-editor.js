@@ -5,6 +5,8 @@
  * Autosave (autosave.js, loaded first) PATCHes /api/v1/entries/<id> a few seconds after a
  * change, keeps the hidden `version` current, shows the field errors of a 422 without touching
  * the text, and on any failure keeps a copy of the text in localStorage so nothing is lost.
+ * Offline, it says so at once, keeps that copy current on every keystroke and saves it as soon
+ * as the connection returns (see autosave.js).
  * Translated texts come from <script type="application/json" id="kipp-i18n">.
  */
 (function (KIPP) {
@@ -100,6 +102,10 @@
     var url = form.getAttribute("data-api-url");
     if (!url) { return; }  // a new entry: the first plain save creates it
     var version = form.querySelector("input[name=version]");
+    // The page's own word for "offline, kept on this device" (data-offline-message).
+    if (form.getAttribute("data-offline-message")) {
+      M.offline_kept = form.getAttribute("data-offline-message");
+    }
 
     function payload() {
       var body = { version: parseInt(version.value, 10) || 0, answers: {} };

@@ -4,6 +4,8 @@ Admins only (anonymous → login, anyone else → 403). One page per competition
 `GET /admin/assignments/<cid>?round=evaluation|panel`, shows each reviewer's load and progress,
 how many entries the round must cover and which lack reviewers, the auto-assign and manual
 forms and the paged list of assignments (filter by reviewer and status) with delete and reopen.
+Each reviewer's submitted totals are drawn as a strip next to their mean, spread and the
+z-score of their mean (kipp.judging.reviewer_spread), so a harsh or lenient reviewer stands out.
 
 Every POST goes to one service (kipp.judging.assignments / kipp.judging.scoring), commits once
 and redirects back to the same view of the page (round, filter and page travel in the query
@@ -28,6 +30,7 @@ from kipp.extensions import db
 from kipp.judging import assignments as service
 from kipp.judging import rounds, scoring
 from kipp.judging.coverage import assignments_page, entries_by_title, short_of_reviewers
+from kipp.judging.reviewer_spread import reviewer_spread
 from kipp.labels import ROUND_LABELS, SHEET_STATUS_LABELS
 from kipp.limits import INT32_MAX, PAGE_MAX, PER_ENTRY_MAX, SIZE_MAX
 from kipp.models import ROUNDS, Assignment, Competition, Entry, Stage, User
@@ -159,6 +162,7 @@ def _render(comp: Competition, round_: str, status: int = 200, **forms):
         short=[(short_entries.get(e), e, n, t) for e, n, t in short[:SHORT_SHOWN]],
         short_count=len(short),
         loads=scoring.reviewer_loads(comp, round_),
+        spread=reviewer_spread(comp, round_),
         progress=scoring.progress_counts(
             [Assignment.competition_id == comp.id, Assignment.round == round_]
         ),

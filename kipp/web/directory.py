@@ -13,15 +13,16 @@ from flask import Blueprint, abort, request, url_for
 
 from kipp import pagecache
 from kipp.caching import cacheable
+from kipp.charts import bars
 from kipp.directory import queries
-from kipp.directory.charts import bars
 from kipp.directory.items import detail
 from kipp.directory.labels import FACET_TITLES, facet_label, filter_value, tier_label
 from kipp.directory.search import Q_MAX
 from kipp.judging.distribution import ISLAND_GROUPS
 from kipp.labels import AGENCY_KIND_LABELS
-from kipp.limits import PAGE_MAX
+from kipp.limits import CODE_MAX, PAGE_MAX
 from kipp.models import AGENCY_KINDS
+from kipp.themes.queries import profile_of, theme_labels, themes
 from kipp.web.public import render_public
 
 bp = Blueprint("directory", __name__, url_prefix="/innovations")
@@ -51,6 +52,8 @@ def filters_from_args() -> queries.Filters:
         kind=_choice("kind", AGENCY_KINDS),
         group=(request.args.get("group") or "").strip()[:50] or None,
         is_3t=is_3t,
+        theme=(request.args.get("theme") or "").strip()[:CODE_MAX] or None,
+        stale={"true": True, "false": False}.get(request.args.get("stale", "")),
     )
 
 
@@ -114,6 +117,8 @@ def _search_page():
         facets=_facet_links(found.facets, args),
         tier_label=tier_label,
         q_max=Q_MAX,
+        themes=themes(),
+        theme_labels=theme_labels(),
     )
 
 
@@ -128,5 +133,10 @@ def _show_page(entry_id: int):
     if item is None:
         abort(404)
     return render_public(
-        "directory/show.html", item=item, tier_label=tier_label, facet_label=facet_label
+        "directory/show.html",
+        item=item,
+        tier_label=tier_label,
+        facet_label=facet_label,
+        profile=profile_of(entry_id),
+        theme_labels=theme_labels(),
     )

@@ -86,3 +86,6 @@ def start(competition_id: int):
         "ok",
     )
     return redirect(url_for("documents_web.index", competition_id=comp.id))
+
+
+from kipp.web import certificate_admin  # noqa: E402, F401  (certificate pages and PDF links)

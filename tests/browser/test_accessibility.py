@@ -32,7 +32,7 @@ from kipp.accounts import links
 from kipp.demo import DEMO_PASSWORD, seed
 from kipp.extensions import db
 from kipp.judging import selections
-from kipp.models import Competition, Entry, User
+from kipp.models import Competition, Entry, Selection, SelectionEntry, User
 from kipp.publication import objections
 from tests.browser.axe import AXE, FOCUSED, FROM_THE_TOP, check_page, tab_to
 from tests.public.fixtures import STATEMENT, publish
@@ -85,7 +85,11 @@ PAGES = {
         "/admin/screening/{screening}/entries/{submitted}",
         "/admin/assignments/{judging}",
         "/admin/documents/{awarded}",
+        "/admin/documents/{awarded}/certificates",
+        "/admin/documents/certificates/{certificate_serial}/revoke",
         "/admin/mail",
+        "/reports",
+        "/profiles/themes",
         "/publication/",
         "/publication/selections/{published}",
         "/publication/selections/{published}/objections",
@@ -101,6 +105,7 @@ PAGES = {
         "/agency/entries/{draft}/edit",
         "/agency/entries/{own_submitted}/edit",
         "/agency/certificates",
+        "/profiles/entries/{own_innovation}",
         "/account/password",
     ],
     "evaluator": [
@@ -130,6 +135,11 @@ REFUSED = {
     "admin": [
         ("/admin/users", "main section.no-print form button.primary", ["#email", "#name"]),
         ("/admin/competitions/new", "main form button.primary", ["#name"]),
+        (
+            "/admin/documents/certificates/{certificate_serial}/revoke",
+            "main form#revoke-form button",
+            ["#reason"],
+        ),
     ],
     "agency": [
         ("/agency/competitions/{open}/entries/new", "main form#entry-form [type=submit]", [])
@@ -169,6 +179,19 @@ def build_world(make) -> dict:
     innovation = db.session.scalar(
         select(Entry.id).where(Entry.competition_id == comp["KIPP 2025"].id, Entry.public)
     )
+    # an innovation of the demo agency in the directory: its public profile page
+    own_innovation = db.session.scalar(
+        select(Entry.id)
+        .join(SelectionEntry, SelectionEntry.entry_id == Entry.id)
+        .join(Selection, Selection.id == SelectionEntry.selection_id)
+        .where(
+            Entry.agency_id == agency.agency_id,
+            Entry.status == "eligible",
+            Selection.published_at.is_not(None),
+        )
+        .order_by(Entry.id)
+    )
+    assert own_innovation is not None, "the demo agency has an innovation in the directory"
 
     # a judging round: the evaluator's draft and submitted sheets, the chair's proposal
     judging = make.competition(stage="evaluation", name="KIPP Uji 1")
@@ -210,6 +233,7 @@ def build_world(make) -> dict:
         "invitation": invitation,
         "reset": reset,
         "innovation": innovation,
+        "own_innovation": own_innovation,
         "demo_old": comp["KIPP 2025"].id,
         "screening": comp["KIPP 2026"].id,
         "open": comp["KIPP 2027"].id,
@@ -225,6 +249,7 @@ def build_world(make) -> dict:
         "published": shortlist.id,
         "panel_sheet": panel_sheet.id,
         "certificate_code": docs["certificate_code"],
+        "certificate_serial": docs["certificate_serial"],
         "awarded": docs["awarded_comp_id"],
     }
 

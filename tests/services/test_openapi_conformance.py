@@ -305,6 +305,8 @@ def tour(app, client, make) -> None:
     assert queued, "the demo year queued mail (no worker runs here)"
     call(admin, "POST", f"/mail/{queued[0]['id']}/retry", 202)
     call({}, "GET", "/public/competitions", 200)
+    first = call(admin, "GET", f"/competitions/{cid}/entries?per_page=1", 200)["items"][0]
+    call(admin, "GET", f"/entries/{first['id']}/flags", 200)
     call({}, "GET", "/public/innovations?q=pelayanan", 200)
     # v1.1: the demo's finished year (KIPP 2025): its fixed lists, objections and open data
     done = db.session.scalar(select(Competition).where(Competition.name == "KIPP 2025"))
@@ -355,6 +357,18 @@ def tour(app, client, make) -> None:
     received = call(admin, "GET", f"/selections/{sel.id}/objections", 200)["items"][0]
     answer = {"decision": "dismiss", "answer": "Inovasi masih berjalan menurut verifikasi."}
     call(admin, "POST", f"/objections/{received['id']}/decision", 200, json=answer)
+    # themes and innovation profiles (API v1.1 § Themes and data that stays true)
+    call(agency, "GET", "/themes", 200)
+    call({}, "GET", "/public/themes", 200)
+    theme = {"code": "tour_theme", "label_id": "Wisata", "label_en": "Tourism"}
+    call(admin, "POST", "/themes", 201, json=theme)
+    call(admin, "POST", "/themes", 409, json=theme)
+    keeper = make.user("agency", agency=db.session.get(Entry, listed).agency)
+    keeper = login(client, keeper.email, PASSWORD)
+    call(keeper, "GET", f"/entries/{listed}/profile", 200)
+    kept = call(keeper, "PUT", f"/entries/{listed}/profile", 200, json={"status": "running"})
+    stale = {"status": "stopped", "version": kept["version"] - 1}
+    call(keeper, "PUT", f"/entries/{listed}/profile", 409, json=stale)
 
 
 @pytest.mark.usefixtures("docs_app")

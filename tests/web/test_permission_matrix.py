@@ -575,6 +575,8 @@ CONFLICT_TABLE = [
     Row("GET", f"{A}/attachments/<int:attachment_id>", conflicted_404()),
     # score sheets are for the chair and panelists: an evaluator never reads one
     Row("GET", f"{A}/entries/<int:entry_id>/score-sheet", conflicted_404(clean_evaluator=404)),
+    # the innovation profile reads like the entry (it is not in the directory here)
+    Row("GET", f"{A}/entries/<int:entry_id>/profile", conflicted_404()),
 ]
 # Routes on an assignment, an entry or an attachment that no reviewer may use at all (the
 # main table proves their refusal for every role): they need no conflict row.
@@ -587,6 +589,8 @@ NOT_A_REVIEWER_PATH = {
     ("DELETE", f"{A}/attachments/<int:attachment_id>"),
     ("POST", f"{A}/entries/<int:entry_id>/screening"),  # admin only
     ("GET", f"{A}/entries/<int:entry_id>/certificate"),  # the owner and admins only
+    ("PUT", f"{A}/entries/<int:entry_id>/profile"),  # the entry's agency only
+    ("GET", f"{A}/entries/<int:entry_id>/flags"),  # admin only
 }
 
 
