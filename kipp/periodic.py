@@ -12,7 +12,10 @@ at most one period. `claim` commits its own small transaction, so call it outsid
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from kipp.clock import now
 from kipp.extensions import db
 from kipp.models.periodic import PeriodicRun
+
+T = TypeVar("T")
 
 
 def claim(name: str, every: timedelta, worker: str = "") -> bool:
@@ -44,3 +49,18 @@ def claim(name: str, every: timedelta, worker: str = "") -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def run_claimed(name: str, every: timedelta, work: Callable[[], T]) -> T | None:
+    """Run `work()` and commit if this caller wins the claim of `name` for `every` (see
+    `claim`); None when another run is still within the period. A failure rolls back and is
+    raised (the reconciler logs it); the next try comes after the period."""
+    if not claim(name, every, socket.gethostname()):
+        return None
+    try:
+        result = work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result

@@ -24,7 +24,6 @@ Guarantees
 from __future__ import annotations
 
 import os
-import socket
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -159,13 +158,4 @@ def reminder_pass() -> int | None:
     worker of every host (`kipp.periodic.claim`; the reconciler runs more often); None when
     another run is still within the interval. A failure is raised (the reconciler logs it)
     and retried after the interval."""
-    every = timedelta(seconds=interval())
-    if not periodic.claim("deadline_reminders", every, socket.gethostname()):
-        return None
-    try:
-        queued = send_due()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return queued
+    return periodic.run_claimed("deadline_reminders", timedelta(seconds=interval()), send_due)

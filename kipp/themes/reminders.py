@@ -13,7 +13,6 @@ reminded; `send_due` flushes and never commits (the pass commits).
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -58,12 +57,4 @@ def send_due() -> int:
 
 def reminder_pass() -> int | None:
     """The workers' pass: `send_due` and commit, at most once a day across every worker."""
-    if not periodic.claim("profile_reminders", EVERY, socket.gethostname()):
-        return None
-    try:
-        queued = send_due()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return queued
+    return periodic.run_claimed("profile_reminders", EVERY, send_due)

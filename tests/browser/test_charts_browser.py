@@ -7,7 +7,7 @@ import pytest
 
 from kipp.extensions import db
 from tests.browser.axe import check_page
-from tests.browser.conftest import ARGS, CHROMIUM, browser, live_server  # noqa: F401
+from tests.browser.conftest import ARGS, CHROMIUM  # noqa: F401
 from tests.charts.test_pages import TOTALS
 from tests.conftest import PASSWORD
 from tests.services.test_api_ranking import scored_world
