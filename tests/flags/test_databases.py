@@ -31,7 +31,7 @@ PAIRS = [
 
 def _pg():
     if db.session.get_bind().dialect.name != "postgresql":
-        pytest.skip("pg_trgm exists on PostgreSQL only")
+        pytest.skip("needs PostgreSQL: pg_trgm exists on PostgreSQL only")
 
 
 def test_pg_trgm_and_python_agree_on_every_pair(app):
