@@ -33,8 +33,9 @@ _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
-def _bad(text: str) -> bool:
-    return bool(_BAD_TEXT.search(text))
+def _bad(text: str | None) -> bool:
+    """NUL or a lone surrogate — or no text at all (a form part whose name did not parse)."""
+    return not isinstance(text, str) or bool(_BAD_TEXT.search(text))
 
 
 def _refuse(field: str) -> None:

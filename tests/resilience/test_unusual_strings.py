@@ -201,3 +201,22 @@ def test_web_entry_editor_refuses_a_huge_summary(app, make, web_login):
     assert resp.status_code == 422
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).summary == "Ringkasan inovasi."
+
+
+def test_a_form_part_without_a_name_is_refused_not_a_500(app):
+    """Found by the fuzzer: a multipart part whose name the parser gave as None."""
+    from werkzeug.datastructures import MultiDict
+
+    from kipp import request_guard
+    from kipp.errors import DomainError
+
+    for pairs in (MultiDict([(None, "x")]), MultiDict([("kind", None)])):
+        with app.test_request_context("/api/v1/agencies", method="POST"):
+            try:
+                request_guard._check_pairs(pairs, "form")
+            except DomainError as exc:
+                assert exc.status == 422
+            except Exception as exc:  # the answer must be a refusal, never a crash
+                raise AssertionError(f"crashed with {exc!r}") from exc
+            else:
+                raise AssertionError("a part without a name was let through")
