@@ -278,3 +278,15 @@ def can_read_reports(user: User | None) -> bool:
 def can_read_flags(user: User | None, entry: Entry | None = None) -> bool:
     """Multi-year eligibility flags (and the `flag` filter) are the secretariat's."""
     return is_admin(user)
+
+
+# --- group-rules
+
+
+# --- awards
+
+
+# --- drafters
+
+
+# --- schedule

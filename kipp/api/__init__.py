@@ -16,12 +16,15 @@ from kipp.api import (
     competitions,
     directory,
     documents,
+    drafts,
     entries,
     flags,
+    invitations,
     judging,
     mail,
     public,
     publication,
+    schedule,
     selections,
     themes,
 )
@@ -44,6 +47,9 @@ BLUEPRINTS = (
     directory.blp,
     themes.blp,
     flags.blp,
+    invitations.blp,
+    drafts.blp,
+    schedule.blp,
 )
 
 WRITES = ("post", "put", "patch", "delete")

@@ -79,6 +79,7 @@ class CriterionOut(Out):
 class GroupOut(Out):
     quota = Int()
     min_implementation_years = Int()
+    # --- group-rules: GroupOut
 
 
 class CompetitionOut(Out):
@@ -99,6 +100,8 @@ class CompetitionOut(Out):
     )
     criteria = Items(CriterionOut)
     panel_criteria = Items(CriterionOut)
+    # --- group-rules: CompetitionOut
+    # --- awards: CompetitionOut
 
 
 class CompetitionShowOut(CompetitionOut):

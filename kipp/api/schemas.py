@@ -126,6 +126,7 @@ class ConflictIn(In):
 class GroupIn(In):
     quota = fields.Integer(required=True, validate=validate.Range(0, SIZE_MAX))
     min_implementation_years = fields.Integer(required=True, validate=validate.Range(0, YEARS_MAX))
+    # --- group-rules: GroupIn
 
 
 class CriterionIn(In):
@@ -161,6 +162,8 @@ class CompetitionIn(In):
     blind_review = fields.Boolean(load_default=False)
     criteria = Criteria(required=True)
     panel_criteria = Criteria()
+    # --- group-rules: CompetitionIn
+    # --- awards: CompetitionIn
 
 
 class CompetitionPatch(In):
@@ -176,6 +179,8 @@ class CompetitionPatch(In):
     blind_review = fields.Boolean()
     criteria = Criteria()
     panel_criteria = Criteria()
+    # --- group-rules: CompetitionPatch
+    # --- awards: CompetitionPatch
     version = Version()
 
 

@@ -55,6 +55,8 @@ def competition(c: Competition) -> dict:
         "blind_review": c.blind_review,
         "criteria": [k.definition() for k in c.round_criteria("evaluation")],
         "panel_criteria": [k.definition() for k in c.round_criteria("panel")],
+        # --- group-rules: competition
+        # --- awards: competition
     }
 
 

@@ -130,6 +130,8 @@ def create_competition(actor: User, data: dict) -> Competition:
     panel = data.get("panel_criteria") if data.get("panel_criteria") is not None else PANEL_CRITERIA
     check_criteria(criteria, "criteria", errors)
     check_criteria(panel, "panel_criteria", errors)
+    # --- group-rules: check (create)
+    # --- awards: check (create)
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     comp = Competition(
@@ -151,6 +153,8 @@ def create_competition(actor: User, data: dict) -> Competition:
         for code, g in groups.items()
     ]
     comp.criteria = _criteria_rows(criteria, "evaluation") + _criteria_rows(panel, "panel")
+    # --- group-rules: apply (create)
+    # --- awards: apply (create)
     db.session.add(comp)
     db.session.flush()
     record(
@@ -204,6 +208,8 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
     for key in ("criteria", "panel_criteria"):
         if key in data:
             check_criteria(data[key], key, errors)
+    # --- group-rules: check (update)
+    # --- awards: check (update)
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     before = snapshot(comp)
@@ -232,6 +238,8 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
         comp.criteria = _criteria_rows(rounds["evaluation"], "evaluation") + _criteria_rows(
             rounds["panel"], "panel"
         )
+    # --- group-rules: apply (update)
+    # --- awards: apply (update)
     db.session.flush()
     record(
         actor,

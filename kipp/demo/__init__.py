@@ -198,6 +198,10 @@ def seed() -> str:
         created.append(f"{n} decrees of KIPP 2021–2024 recorded")
     if done := seed_finished_year(admin, agencies.values(), users):
         created.append(done)
+    # --- group-rules: demo
+    # --- awards: demo
+    # --- drafters: demo
+    # --- schedule: demo
     head = "KIPP demo data: " + (
         "created " + "; ".join(created) + "." if created else "already loaded, nothing created."
     )

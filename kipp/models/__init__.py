@@ -2,11 +2,14 @@
 
 from kipp.models import (  # noqa: F401  (register their tables)
     account_links,
+    awards,
     directory,
+    group_rules,
     mail,
     periodic,
     publication,
     ratelimit,
+    schedule,
     themes,
 )
 from kipp.models.agencies import AGENCY_KINDS, Agency

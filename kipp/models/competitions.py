@@ -68,6 +68,8 @@ class Competition(db.Model):
     # Evaluators read entries without agency, province, kind, 3T and identifying attachments
     # (kipp/judging/blind.py); changeable until stage `evaluation`.
     blind_review: Mapped[bool] = mapped_column(default=False)
+    # --- group-rules: Competition
+    # --- awards: Competition
     stage: Mapped[str] = mapped_column(String(20), default="draft")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -112,6 +114,7 @@ class CompetitionGroup(db.Model):
     code: Mapped[str] = mapped_column(String(30))
     quota: Mapped[int]
     min_implementation_years: Mapped[int]
+    # --- group-rules: CompetitionGroup
 
     competition: Mapped[Competition] = relationship(back_populates="groups")
 

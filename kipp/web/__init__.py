@@ -45,12 +45,15 @@ def register_web(app: Flask) -> None:
         certificates,
         directory,
         documents,
+        drafts,
+        invitations,
         outbox,
         panel,
         profiles,
         public,
         publication,
         reports,
+        schedule,
         screening,
         selection,
         verify,
@@ -75,6 +78,9 @@ def register_web(app: Flask) -> None:
         directory,
         profiles,
         reports,
+        invitations,
+        drafts,
+        schedule,
     ):
         app.register_blueprint(module.bp)
 

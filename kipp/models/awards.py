@@ -1,0 +1,3 @@
+"""Extra awards of a competition."""
+
+from __future__ import annotations

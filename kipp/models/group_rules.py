@@ -1,0 +1,3 @@
+"""Invitations to invitation-only groups."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Presentation slots of the panel round."""
+
+from __future__ import annotations
