@@ -80,7 +80,11 @@ ATTACHMENT_KIND_LABELS = {
 }
 assert tuple(ATTACHMENT_KIND_LABELS) == ATTACHMENT_KINDS
 
-REPLICATION_LABELS = {"adaptasi": _l("Adaptation"), "modifikasi": _l("Modification")}
+REPLICATION_LABELS = {
+    "adopsi": _l("Adoption (taken over whole)"),
+    "adaptasi": _l("Adaptation"),
+    "modifikasi": _l("Modification"),
+}
 assert set(REPLICATION_LABELS) == set(REPLICATION_TYPES)
 
 SHEET_STATUS_LABELS = {

@@ -123,7 +123,7 @@ def validate_fields(comp: Competition, data: dict, merged: dict) -> None:
             _("The replication notes are at most %(n)d characters.", n=NOTE_MAX)
         ]
     if merged.get("replication_type") not in (None, "", *REPLICATION_TYPES):
-        errors["replication_type"] = [_("Choose adaptasi or modifikasi.")]
+        errors["replication_type"] = [_("Choose adopsi, adaptasi or modifikasi.")]
     if data.get("theme") and not theme_exists(data["theme"]):
         errors["theme"] = [_("Choose one of the themes (GET /themes lists them).")]
     if errors:

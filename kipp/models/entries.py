@@ -15,7 +15,8 @@ from kipp.models.types import UTCDateTime
 
 ENTRY_STATUSES = ("draft", "submitted", "eligible", "ineligible", "disqualified")
 ATTACHMENT_KINDS = ("decree", "replication_statement", "evidence", "other")
-REPLICATION_TYPES = ("adaptasi", "modifikasi")
+# API v1.1 § Replication lineage: adopted whole, adapted, or modified.
+REPLICATION_TYPES = ("adopsi", "adaptasi", "modifikasi")
 
 
 class Entry(db.Model):

@@ -134,7 +134,7 @@ def test_word_limit_is_inclusive(world, make):
 
 
 def test_replikasi_with_replicates(world, make, subtests):
-    for rtype in (None, "adaptasi", "modifikasi"):
+    for rtype in (None, "adopsi", "adaptasi", "modifikasi"):
         with subtests.test(replication_type=rtype):
             resp = world["g"].post(
                 world["url"],
