@@ -16,6 +16,7 @@ Guarantees:
 from __future__ import annotations
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from kipp.extensions import db
 from kipp.models import Competition, Entry
@@ -116,3 +117,20 @@ def flagged_ids(comp: Competition, code: str) -> list[int]:
         for entry_id, flags in competition_flags(comp).items()
         if any(f.code == code for f in flags)
     )
+
+
+def compared(entry: Entry) -> list[tuple[Flag, Entry]]:
+    """One entry's flags, each with the other entry it points at (competition and agency
+    loaded), for the screening page's side-by-side view; a flag whose other entry is gone is
+    left out."""
+    flags = entry_flags(entry)
+    ids = {f.other_entry_id for f in flags}
+    others = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Entry)
+            .where(Entry.id.in_(ids))
+            .options(joinedload(Entry.agency), joinedload(Entry.competition))
+        )
+    }
+    return [(f, others[f.other_entry_id]) for f in flags if f.other_entry_id in others]

@@ -21,6 +21,7 @@ from kipp.labels import AGENCY_KIND_LABELS, SCREENING_STATUS_LABELS
 from kipp.models import Competition, Entry, User
 from kipp.permissions import can_screen
 from kipp.screening import queries
+from kipp.screening.flag_queries import compared
 from kipp.screening.forms import (
     BulkForm,
     DecisionForm,
@@ -167,6 +168,7 @@ def _render_entry(comp, entry, f, form, status: int = 200, errors=None):
             else None
         ),
         criteria=comp.round_criteria("evaluation"),
+        compared=compared(entry),
         current=_current(entry),
         screened_by=db.session.get(User, entry.screened_by_id) if entry.screened_by_id else None,
         status_labels=SCREENING_STATUS_LABELS,

@@ -42,3 +42,23 @@ def test_queue_speaks_indonesian(app, web_login, history):
     client = web_login(history["admin"])
     html = _queue(client, history["comp"], lang="id")
     assert "chip flag-previous_winner" in html
+
+
+def test_entry_page_shows_the_other_entry_beside_it(app, web_login, history):
+    """Screening one entry shows, per flag, the entry the flag points at next to it: its title,
+    agency, competition and summary; an entry of the same year links to its own screening page."""
+    client = web_login(history["admin"])
+    comp, won = history["comp"], history["won"]
+    html = client.get(f"/admin/screening/{comp.id}/entries/{history['winner_again'].id}")
+    html = html.get_data(as_text=True)
+    section = html.split('id="compared-title"', 1)[1]
+    assert "Previous winner" in section
+    assert f"Entry #{won.id} of 2023" in section
+    assert won.title in section and won.agency.name in section and won.competition.name in section
+    dup1, dup2 = history["dup1"], history["dup2"]
+    html = client.get(f"/admin/screening/{comp.id}/entries/{dup1.id}").get_data(as_text=True)
+    section = html.split('id="compared-title"', 1)[1]
+    assert f'href="/admin/screening/{comp.id}/entries/{dup2.id}"' in section
+    assert dup2.agency.name in section
+    plain = client.get(f"/admin/screening/{comp.id}/entries/{history['plain'].id}")
+    assert 'id="compared-title"' not in plain.get_data(as_text=True)
