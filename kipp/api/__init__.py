@@ -70,6 +70,16 @@ def is_public(method: str, path: str) -> bool:
     return (method, path) in PUBLIC or path.startswith(PUBLIC_PREFIX)
 
 
+# The HTTP server's own refusal, before the application: gunicorn.conf.py caps the request line
+# at 8,190 bytes. Every URL whose query values keep within their documented bounds fits under it
+# (tests/api_contract checks the longest); longer values are answered by gunicorn's HTML page.
+URI_TOO_LONG = {
+    "description": "The request line is longer than 8,190 bytes (a query value beyond its "
+    "documented length); the HTTP server answers before the application, with a short HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
 class OpenApiPlugin(BasePlugin):
     """Documents the problem+json answers every operation shares and drops `default`.
 
@@ -104,6 +114,8 @@ class OpenApiPlugin(BasePlugin):
                 responses["422"] = problem_response(422)
             for status in sorted(shared):
                 responses.setdefault(str(status), problem_response(status))
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses["414"] = URI_TOO_LONG
             operation["responses"] = dict(sorted(responses.items()))
             if is_public(method, path or ""):
                 operation["security"] = []

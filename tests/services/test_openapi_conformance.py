@@ -15,6 +15,7 @@ import copy
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
@@ -135,13 +136,52 @@ def test_every_operation_declares_its_answers(client):
                     assert c["schema"].get("additionalProperties") is False, where
         errors = [s for s in responses if s.startswith("4")]
         assert "401" in errors, where
-        for status in errors:
+        has_query = any(p["in"] == "query" for p in op.get("parameters", []))
+        assert ("414" in errors) == has_query, where  # gunicorn's refusal of a long line
+        if has_query:
+            assert list(responses["414"]["content"]) == ["text/html"], where
+        for status in (s for s in errors if s != "414"):
             content = responses[status]["content"]
             assert list(content) == [PROBLEM], (where, status)
             schema = content[PROBLEM]["schema"]
             assert schema["properties"]["status"]["enum"] == [int(status)], (where, status)
             assert schema["additionalProperties"] is True, (where, status)
             assert {"type", "title", "status", "code", "detail"} <= set(schema["required"])
+
+
+def _longest(schema: dict) -> int:
+    """The longest a query value within `schema` can be on the request line: 4-byte characters
+    percent-encoded (12 bytes each), integers and dates at their widest."""
+    if "enum" in schema:
+        return max(len(str(v)) for v in schema["enum"]) * 12
+    if schema.get("type") == "string" and "maxLength" in schema:
+        return schema["maxLength"] * 12
+    if schema.get("type") in ("integer", "number", "boolean"):
+        return 24
+    if schema.get("format") in ("date", "date-time"):
+        return 3 * 40
+    raise AssertionError(f"an unbounded query value: {schema}")
+
+
+def test_every_valid_url_fits_the_servers_request_line(client):
+    """gunicorn.conf.py caps the request line; every URL whose query values keep within their
+    documented bounds (arrays at their maxItems) fits under it, so only an invalid value can be
+    refused 414 before the application sees it."""
+    limit = {}
+    exec((Path(__file__).resolve().parents[2] / "gunicorn.conf.py").read_text(), limit)
+    doc = client.get(f"{A}/openapi.json").get_json()
+    longest = 0
+    for method, path, op in operations(doc):
+        line = len(f"{method.upper()} {path}?") + len(" HTTP/1.1") + 20 * path.count("{")
+        for p in (p for p in op.get("parameters", []) if p["in"] == "query"):
+            schema = p["schema"]
+            if schema.get("type") == "array":
+                assert "maxItems" in schema, (method, path, p["name"])
+                line += schema["maxItems"] * (len(p["name"]) + 2 + _longest(schema["items"]))
+            else:
+                line += len(p["name"]) + 2 + _longest(schema)
+        longest = max(longest, line)
+    assert longest <= limit["limit_request_line"], longest
 
 
 # Operations the walkthrough and tour below do not answer with a 2xx (each still gets checked
