@@ -3,7 +3,8 @@
 The issue's real-size run: 99 certificates queued behind 3,147 score sheets waited about 95 s.
 This script starts a real Celery worker (2 processes) on Redis (REDIS_URL, default
 redis://127.0.0.1:6379/15) or, with --broker sqla, on the server-less broker, with a stand-in
-renderer taking --delay seconds per document (the queueing is measured, not WeasyPrint), on a
+renderer taking --delay seconds per document (the worker is started as
+`tests.workers.celery_entry`, which installs it; the queueing is measured, not WeasyPrint), on a
 SQLite database of its own. For each queue layout — one shared documents queue
 (`KIPP_DOCUMENT_QUEUES=shared`, the old way) and a queue per kind (`per-kind`, the default) —
 it queues a --large score-sheet job, waits until the worker is busy with it, queues a --small
@@ -114,7 +115,7 @@ def run(app, tmp: Path, mode: str, large: int, small: int, delay: float) -> tupl
         "CELERY_BROKER_URL": app.config["CELERY_BROKER_URL"],
         "KIPP_CELERY_QUEUE": app.config["CELERY_QUEUE"],
         "KIPP_DOCUMENT_QUEUES": mode,
-        "KIPP_TEST_DOCUMENT_RENDERER": "tests.workers.fake_render:render",
+        "KIPP_TEST_RENDERER": "tests.workers.fake_render:render",
         "KIPP_TEST_RENDER_DELAY": str(delay),
         "PYTHONPATH": str(REPO),
     }
@@ -123,7 +124,7 @@ def run(app, tmp: Path, mode: str, large: int, small: int, delay: float) -> tupl
         [
             CELERY,
             "-A",
-            "workers.celery_app",
+            "tests.workers.celery_entry",
             "worker",
             "--concurrency=2",
             "--without-mingle",

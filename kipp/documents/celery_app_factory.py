@@ -47,8 +47,6 @@ SETTINGS: dict[str, tuple[str, object]] = {
     "KIPP_RECONCILE_SECONDS": ("KIPP_RECONCILE_SECONDS", 10.0),
     # Age after which the reconciler removes a temporary file a killed writer left behind.
     "KIPP_PARTIAL_MAX_AGE_SECONDS": ("KIPP_PARTIAL_MAX_AGE_SECONDS", 600.0),
-    # Test hook only: "tests.<module>:<function>" replaces the renderers (see workers).
-    "KIPP_TEST_DOCUMENT_RENDERER": ("KIPP_TEST_DOCUMENT_RENDERER", ""),
 }
 
 SQLA_PREFIXES = ("sqla+", "sqlalchemy+")

@@ -10,7 +10,9 @@ Guarantees, with any number of worker processes on SQLite or PostgreSQL:
   column), so a worker that lost its lease cannot overwrite the new holder's result.
 - A rendering error returns the item to the queue until it was attempted MAX_ATTEMPTS
   times; then it is failed with the error text. A worker that dies mid-item counts as an
-  attempt too, so a document that kills workers cannot loop forever.
+  attempt too, so a document that kills workers cannot loop forever. A store that cannot be
+  reached (`StorageUnavailable`) is not the document's fault: `return_items` puts the item
+  back in the queue without counting the attempt, for as long as the outage lasts.
 - `kipp.documents.reconcile.reconcile()` puts items whose lease expired back in the queue
   and names the queued items whose message was probably lost (their pickup deadline passed
   while their job had no live lease and no recent progress), so a SIGKILLed worker or a
@@ -244,6 +246,34 @@ def fail_item(item_id: int, worker: str, error: str) -> str | None:
         return None
     refresh_progress(row[1])
     return row[0]
+
+
+def return_items(item_ids: Sequence[int], worker: str, error: str, started: int | None) -> int:
+    """Put the items of `item_ids` that `worker` holds back in the queue, because the store
+    their documents go to cannot be reached: the attempt counted on `started` (the item being
+    rendered, if any) is taken back, `error` is recorded, and the pickup deadline is now +
+    patience, so the reconciler sends them again once their job has been quiet that long.
+    Returns how many items were returned."""
+    rows = (
+        db.session.execute(
+            update(Item)
+            .where(Item.id.in_(list(item_ids)), Item.status == "leased", Item.worker == worker)
+            .values(
+                status="queued",
+                worker=None,
+                error=error[:ERROR_MAX],
+                lease_until=now() + patience(),
+                attempts=case((Item.id == started, Item.attempts - 1), else_=Item.attempts),
+            )
+            .returning(Item.job_id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
+    for job_id in sorted(set(rows)):
+        refresh_progress(job_id)
+    return len(rows)
 
 
 def refresh_progress(job_id: int) -> DocumentJob | None:

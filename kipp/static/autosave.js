@@ -7,7 +7,8 @@
  * - keeps the hidden `version` input current (optimistic locking; the server refuses a stale
  *   version with 409 stale_version, which stops autosave and offers a reload);
  * - shows the field errors of a 422 next to their fields (options.fieldName maps an error key
- *   to a form element name) without touching what was typed;
+ *   to a form element name) without touching what was typed, each tied to its field
+ *   (aria-invalid="true" and an aria-describedby naming the message, both undone once saved);
  * - on any failure keeps a copy of options.fields() in localStorage under options.key, offers
  *   it for restoring on the next visit and drops it once a save succeeds;
  * - retries after a 5xx or a network failure; stops on 401 and on any other refusal;
@@ -95,6 +96,17 @@
       try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
     }
 
+    /* The ids in an element's aria-describedby, as a list. */
+    function describedBy(el) {
+      return (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    }
+
+    /* Drops `id` from what describes `el` (the attribute goes when nothing is left). */
+    function undescribe(el, id) {
+      var rest = describedBy(el).filter(function (d) { return d !== id; });
+      if (rest.length) { el.setAttribute("aria-describedby", rest.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+    }
+
     function clearErrors() {
       if (options.keepServerErrors) {
         each(form.querySelectorAll(".error[data-js]"), function (el) { el.parentNode.removeChild(el); });
@@ -103,6 +115,7 @@
         });
         each(form.querySelectorAll("[data-js-invalid]"), function (el) {
           el.removeAttribute("aria-invalid");
+          undescribe(el, el.getAttribute("data-js-invalid"));
           el.removeAttribute("data-js-invalid");
         });
       } else {
@@ -110,11 +123,19 @@
         each(form.querySelectorAll(".has-error"), function (el) { el.classList.remove("has-error", "js-error"); });
         each(form.querySelectorAll("[aria-invalid=true]"), function (el) {
           el.setAttribute("aria-invalid", "false");
+          // the server's message box of the field is empty now: it goes, and so do the ids
+          var box = document.getElementById(errorId(el));
+          if (box && !box.textContent.trim()) { box.parentNode.removeChild(box); }
+          undescribe(el, errorId(el));
+          if (el.hasAttribute("data-js-invalid")) { undescribe(el, el.getAttribute("data-js-invalid")); }
           el.removeAttribute("data-js-invalid");
         });
       }
       if (general) { general.textContent = ""; }
     }
+
+    /* The id of the element holding a field's error messages (as the server renders it). */
+    function errorId(el) { return (el.id || el.name) + "-err"; }
 
     function showErrors(errors) {
       clearErrors();
@@ -126,9 +147,19 @@
         p.setAttribute("data-js", "1");
         p.textContent = messages(errors[name]).join(" ");
         if (box) {
+          // Tied to its field: aria-invalid, and aria-describedby naming the message, so a
+          // screen reader reads the error with the field (WCAG 3.3.1).
+          var id = errorId(el);
+          if (document.getElementById(id)) {  // the server's message of this field: a new id
+            id = id + "-js";
+          }
+          p.id = id;
           box.classList.add("has-error", "js-error");
           el.setAttribute("aria-invalid", "true");
-          el.setAttribute("data-js-invalid", "1");
+          el.setAttribute("data-js-invalid", id);
+          if (describedBy(el).indexOf(id) < 0) {
+            el.setAttribute("aria-describedby", describedBy(el).concat([id]).join(" "));
+          }
           box.appendChild(p);
         } else if (general) {
           general.appendChild(p);

@@ -25,6 +25,7 @@
         chosen.textContent = box.dataset.chosenLabel + " " + it.title + " (" + it.id + ")";
         list.textContent = "";
         target.dispatchEvent(new Event("input", { bubbles: true }));
+        input.focus();  // the chosen button is gone: a keyboard goes on from the search field
       });
       li.appendChild(button);
       list.appendChild(li);

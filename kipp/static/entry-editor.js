@@ -1,5 +1,6 @@
 /*
- * KIPP agency pages: live countdown, word counters, group-dependent fields and autosave.
+ * KIPP agency pages: word counters, group-dependent fields and autosave (the live countdown
+ * is countdown.js).
  *
  * Everything here is an enhancement: the pages work as plain forms without it.
  * Autosave (autosave.js, loaded first) PATCHes /api/v1/entries/<id> a few seconds after a
@@ -20,44 +21,10 @@
   var readJSON = KIPP.readJSON, fmt = KIPP.fmt, each = KIPP.each;
 
   var M = readJSON("kipp-i18n");
-  var clockSkew = M.now ? Date.parse(M.now) - Date.now() : 0;  // server minus browser
 
   function wordCount(text) {
     var found = (text || "").match(/\S+/g);
     return found ? found.length : 0;
-  }
-
-  /* ------------------------------------------------------------------ countdown */
-  function unit(n, key) {
-    var forms = M[key] || ["%(num)d", "%(num)d"];
-    return fmt(n === 1 ? forms[0] : forms[1], { num: n });
-  }
-
-  function duration(seconds) {
-    var mins = Math.floor(seconds / 60);
-    var days = Math.floor(mins / 1440);
-    var hours = Math.floor((mins % 1440) / 60);
-    var rest = mins % 60;
-    if (days) { return unit(days, "day") + " " + unit(hours, "hour"); }
-    if (hours) { return unit(hours, "hour") + " " + unit(rest, "minute"); }
-    if (rest) { return unit(rest, "minute"); }
-    return M.soon || "";
-  }
-
-  function tickCountdowns() {
-    var now = Date.now() + clockSkew;
-    each(document.querySelectorAll("[data-countdown]"), function (el) {
-      var opens = Date.parse(el.getAttribute("data-opens"));
-      var closes = Date.parse(el.getAttribute("data-closes"));
-      if (isNaN(opens) || isNaN(closes)) { return; }
-      if (now < opens) {
-        el.textContent = fmt(M.opens_in, { time: duration((opens - now) / 1000) });
-      } else if (now > closes) {
-        el.textContent = M.closed;
-      } else {
-        el.textContent = fmt(M.left, { time: duration((closes - now) / 1000) });
-      }
-    });
   }
 
   /* -------------------------------------------------------------- word counters */
@@ -159,8 +126,6 @@
   }
 
   function start() {
-    tickCountdowns();
-    if (document.querySelector("[data-countdown]")) { window.setInterval(tickCountdowns, 30000); }
     setupCounters();
     var form = document.getElementById("entry-form");
     if (form) {

@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from kipp.demo import DEMO_PASSWORD
+from tests.browser import keys
 
 WAIT = 30_000  # ms: the machine is shared, pages may be slow to come
 STAGE_LABELS = {
@@ -23,6 +24,59 @@ STAGE_LABELS = {
     "final": "Final",
     "awarded": "Awarded",
 }
+
+
+class Hands:
+    """How the person acts: with the mouse (Playwright's click, fill, check) or, with
+    `keyboard`, by keyboard only (tests/browser/keys.py: Tab to the element, then Enter,
+    Space, typing or the arrow keys)."""
+
+    def __init__(self, keyboard: bool = False):
+        self.keyboard = keyboard
+
+    def click(self, page: Page, target: Locator) -> None:
+        if not self.keyboard:
+            target.click()
+            return
+        keys.reach(page, target)
+        page.keyboard.press("Enter")
+
+    def fill(self, page: Page, target: Locator, text: str) -> None:
+        if not self.keyboard:
+            target.fill(text)
+            return
+        keys.reach(page, target)
+        keys.type_into(page, target, text, limit=0)
+
+    def check(self, page: Page, target: Locator, on: bool = True) -> None:
+        if not self.keyboard:
+            target.set_checked(on)
+            return
+        if target.first.get_attribute("type") == "radio":
+            # a group is one Tab stop: Tab into it, the arrow keys choose in it
+            keys.from_the_top(page)
+            keys.radio(page, target, limit=200)
+            return
+        keys.reach(page, target)
+        keys.tick(page, target, on=on, limit=0)
+
+    def select(self, page: Page, target: Locator, value: str) -> None:
+        if not self.keyboard:
+            target.select_option(value)
+            return
+        keys.reach(page, target)
+        keys.choose(page, target, value, limit=0)
+
+
+HANDS: dict[int, Hands] = {}  # id(page) -> how the person acts on that page
+
+
+def use(page: Page, hands: Hands) -> None:
+    HANDS[id(page)] = hands
+
+
+def hands(page: Page) -> Hands:
+    return HANDS.get(id(page)) or Hands()
 
 
 def see(locator, text: str | re.Pattern) -> None:
@@ -37,10 +91,13 @@ def flash(page: Page, text: str | re.Pattern) -> None:
 def login(page: Page, base: str, email: str, name: str) -> None:
     """Log out whoever was logged in, log in with the demo password, in English."""
     page.context.clear_cookies()
-    page.goto(f"{base}/login?lang=en")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    if hands(page).keyboard:
+        keys.login(page, base, email, DEMO_PASSWORD, lang="en")
+    else:
+        page.goto(f"{base}/login?lang=en")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
     see(page.locator("header"), name)
 
 
@@ -55,20 +112,22 @@ def screen_queue(page: Page, base: str, comp_id: int, reason: str, note: str) ->
     see(page.locator("#range"), f"of {len(waiting)}")
 
     failed = waiting[0]
-    page.locator(f"#bulk a[href*='/entries/{failed}']").click()
-    page.check("#decision-fail")
-    page.check(f"#reason-{reason}")
-    page.fill("textarea[name=note]", note)
-    page.get_by_role("button", name="Save and go to the next entry").click()
+    act = hands(page)
+    act.click(page, page.locator(f"#bulk a[href*='/entries/{failed}']"))
+    page.wait_for_url(re.compile(rf".*/entries/{failed}(\?.*)?$"), timeout=WAIT)
+    act.check(page, page.locator("#decision-fail"))
+    act.check(page, page.locator(f"#reason-{reason}"))
+    act.fill(page, page.locator("textarea[name=note]"), note)
+    act.click(page, page.get_by_role("button", name="Save and go to the next entry"))
     flash(page, "Ineligible")
-    page.get_by_role("link", name="Back to the queue").click()
+    act.click(page, page.get_by_role("link", name="Back to the queue"))
     page.wait_for_url(re.compile(rf".*/admin/screening/{comp_id}(\?.*)?$"), timeout=WAIT)
 
     rest = [int(v) for v in picks.evaluate_all("els => els.map(e => e.value)")]
     assert sorted(rest) == sorted(waiting[1:])
     for entry_id in rest:
-        page.check(f"#pick-{entry_id}")
-    page.get_by_role("button", name="Pass selected").click()
+        act.check(page, page.locator(f"#pick-{entry_id}"))
+    act.click(page, page.get_by_role("button", name="Pass selected"))
     flash(page, f"{len(rest)} entries marked eligible.")
     see(page.locator("#range"), "No entries match this view.")
     return {"failed": failed, "passed": rest}
@@ -87,7 +146,7 @@ def move_stage(page: Page, base: str, comp_id: int, to: str) -> None:
     label = STAGE_LABELS[to]
     see(page.locator("main"), f"Next step: {label}")
     see(page.locator("main"), "Nothing blocks this step.")
-    page.get_by_role("button", name=f"Move to {label}").click()
+    hands(page).click(page, page.get_by_role("button", name=f"Move to {label}"))
     flash(page, f"The competition moved to stage {label}.")
     see(page.locator("li[aria-current=step]"), label)
 
@@ -101,7 +160,9 @@ def auto_assign(page: Page, base: str, comp_id: int, round_: str) -> dict[str, i
     """Press "Assign automatically" for the round; returns the coverage figures shown."""
     page.goto(f"{base}/admin/assignments/{comp_id}?round={round_}")
     see(page.locator("#coverage"), "Entries to cover")
-    page.locator("#auto").get_by_role("button", name="Assign automatically").click()
+    hands(page).click(
+        page, page.locator("#auto").get_by_role("button", name="Assign automatically")
+    )
     flash(page, re.compile(r"\d+ assignments created\."))
     coverage = page.locator("#coverage dd[data-count]")
     pairs = coverage.evaluate_all("els => els.map(e => [e.dataset.count, e.textContent.trim()])")
@@ -146,7 +207,8 @@ def score_all(
 
     page.on("dialog", accept)
     totals: dict[int, str] = {}
-    rows.first.get_by_role("link").first.click()
+    act = hands(page)
+    act.click(page, rows.first.get_by_role("link").first)
     while True:
         form = page.locator("#score-form")
         expect(form).to_be_visible(timeout=WAIT)
@@ -156,18 +218,19 @@ def score_all(
         weights = {code: int(w) for code, w in spec}
         values = values_for(aid, list(weights))
         for code, value in values.items():
-            page.fill(f"#score_{code}", str(value))
-        page.fill("#comment", comment)
+            act.fill(page, page.locator(f"#score_{code}"), str(value))
+        act.fill(page, page.locator("#comment"), comment)
         total = expected_total(values, weights)
         expect(page.locator("#live-total")).to_have_text(total, timeout=WAIT)
-        page.click("#submit-button")
+        act.click(page, page.locator("#submit-button"))
         expect(page.locator("#sheet-total")).to_have_text(total, timeout=WAIT)
         assert page.locator("input[type=number]").count() == 0  # read-only now
         totals[aid] = total
         following = page.locator("a[rel=next]")
         if following.count() == 0:
             break
-        following.first.click()
+        act.click(page, following.first)
+        page.wait_for_url(re.compile(rf".*/panel/assignments/(?!{aid}$)\d+$"), timeout=WAIT)
     page.remove_listener("dialog", accept)
     assert len(asked) == len(ids)  # one confirmation per submitted sheet
 
@@ -203,7 +266,7 @@ def select_tier(
         notice = page.locator("#tie-notice")
         see(notice, "Decide the tie")
         for e in [e for e in order if e in tied and e not in checked][: size - len(checked)]:
-            page.check(f"#pick-{e}")
+            hands(page).check(page, page.locator(f"#pick-{e}"))
             checked.add(e)
     else:
         assert checked == set(order[:size])
@@ -214,17 +277,17 @@ def select_tier(
         left_out = [e for e in order[:size] if e in checked and e not in tied][-1]
         taken = next(e for e in order[size:] if e not in tied)
         assert not page.is_visible(f"#just-{taken}")
-        page.uncheck(f"#pick-{left_out}")
-        page.check(f"#pick-{taken}")
+        hands(page).check(page, page.locator(f"#pick-{left_out}"), on=False)
+        hands(page).check(page, page.locator(f"#pick-{taken}"))
         checked = (checked - {left_out}) | {taken}
         expect(page.locator(f"#just-{taken}")).to_be_visible(timeout=WAIT)
         overridden = _ids(page.locator("#ranking tr.override[data-entry]"))
         assert taken in overridden
         for e in overridden:
-            page.fill(f"#just-{e}", reason)
+            hands(page).fill(page, page.locator(f"#just-{e}"), reason)
         see(page.locator("#selected-count"), str(size))
 
-    page.get_by_role("button", name="Propose this selection").click()
+    hands(page).click(page, page.get_by_role("button", name="Propose this selection"))
     page.wait_for_url(re.compile(r".*/selection/proposals/\d+$"), timeout=WAIT)
     selection_id = int(page.url.rsplit("/", 1)[1])
     see(page.locator("#selection-status"), "proposed")
@@ -234,8 +297,8 @@ def select_tier(
         row = page.locator(f"#selection-entries tr[data-entry='{taken}']")
         see(row, reason)
 
-    page.check("#finalize-form input[name=confirm]")
-    page.get_by_role("button", name="Finalise and freeze").click()
+    hands(page).check(page, page.locator("#finalize-form input[name=confirm]"))
+    hands(page).click(page, page.get_by_role("button", name="Finalise and freeze"))
     flash(page, "The selection is final.")
     see(page.locator("#selection-status"), "final")
     sha = page.inner_text("#snapshot-sha256").strip()
@@ -254,8 +317,8 @@ def start_certificates(page: Page, base: str, comp_id: int, expected: int) -> in
     """Start the certificates job on the documents page; returns the job's id."""
     page.goto(f"{base}/admin/documents/{comp_id}")
     see(page.locator("main"), "Current stage: Awarded.")
-    page.select_option("select[name=kind]", "certificates")
-    page.get_by_role("button", name="Start", exact=True).click()
+    hands(page).select(page, page.locator("select[name=kind]"), "certificates")
+    hands(page).click(page, page.get_by_role("button", name="Start", exact=True))
     flash(page, f"Certificates: {expected} document(s) queued.")
     job = page.locator("article.job").first
     see(job, "Certificates")

@@ -4,6 +4,8 @@ queued mail row, as the person would read it from their mailbox."""
 from __future__ import annotations
 
 from tests.accounts_email.mailbox import last_link
+from tests.browser import keys
+from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "lampu-hijau-di-simpang-lima"
 NEWER_PASSWORD = "perahu-kertas-di-kali-code"
@@ -77,3 +79,60 @@ def test_forgot_password_mails_a_link_that_sets_a_new_password(page, live_server
     assert "Your password was changed." in page.inner_text("main")
     _log_in(page, live_server, user.email, NEWER_PASSWORD)
     assert "Bambang Sutrisno" in page.inner_text("header")
+
+
+def test_invitation_and_reset_by_keyboard(browser, live_server, make, page):
+    """Both journeys without a mouse: the admin fills the new account (role chosen with the
+    arrow keys) and sends it with Enter; the invited person types the passwords (a mismatch
+    is tied to its field) and logs in; "Forgot your password?" is reached with Tab and the
+    new password set the same way."""
+    admin = make.admin()
+    keys.login(page, live_server, admin.email, PASSWORD, lang="en")
+    page.goto(f"{live_server}/admin/users")
+    keys.from_the_top(page)
+    keys.type_into(page, page.locator("main input[name=email]"), "ayu.lestari@example.id")
+    keys.type_into(page, page.locator("main input[name=name]"), "Ayu Lestari")
+    keys.choose(page, page.locator("main select[name=role]"), "evaluator")
+    keys.follow(page, page.locator("main button", has_text="Create account"))
+    assert "Invited, no password yet" in page.inner_text("main")
+
+    person = browser.new_context(locale="en-US").new_page()
+    person.goto(_local(last_link("ayu.lestari@example.id", "invitation"), live_server) + "?lang=en")
+    keys.from_the_top(person)
+    keys.type_into(person, person.locator("input[name=password]"), NEW_PASSWORD)
+    keys.type_into(person, person.locator("input[name=confirm]"), NEW_PASSWORD + "!")
+    with person.expect_navigation():
+        person.keyboard.press("Enter")
+    confirm = person.locator("input[name=confirm]")
+    assert confirm.get_attribute("aria-invalid") == "true"
+    error_id = confirm.get_attribute("aria-describedby").split()[-1]
+    assert "The passwords differ." in person.inner_text(f"#{error_id}")
+    keys.from_the_top(person)
+    keys.type_into(person, person.locator("input[name=password]"), NEW_PASSWORD)
+    keys.type_into(person, confirm, NEW_PASSWORD)
+    with person.expect_navigation():
+        person.keyboard.press("Enter")
+    assert "Your password is set." in person.inner_text("main")
+    keys.login(person, live_server, "ayu.lestari@example.id", NEW_PASSWORD)
+    assert "Ayu Lestari" in person.inner_text("header")
+    person.context.close()
+
+    user = make.user("agency", name="Bambang Sutrisno")
+    other = browser.new_context(locale="en-US").new_page()
+    other.goto(f"{live_server}/login?lang=en")
+    keys.from_the_top(other)
+    keys.follow(other, other.get_by_role("link", name="Forgot your password?"))
+    keys.type_into(other, other.locator("main input[name=email]"), user.email)
+    with other.expect_navigation():
+        other.keyboard.press("Enter")
+    assert "Check your e-mail" in other.inner_text("h1")
+    other.goto(_local(last_link(user.email, "password_reset"), live_server))
+    keys.from_the_top(other)
+    keys.type_into(other, other.locator("input[name=password]"), NEWER_PASSWORD)
+    keys.type_into(other, other.locator("input[name=confirm]"), NEWER_PASSWORD)
+    with other.expect_navigation():
+        other.keyboard.press("Enter")
+    assert "Your password was changed." in other.inner_text("main")
+    keys.login(other, live_server, user.email, NEWER_PASSWORD)
+    assert "Bambang Sutrisno" in other.inner_text("header")
+    other.context.close()

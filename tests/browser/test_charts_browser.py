@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kipp.extensions import db
+from tests.browser import keys
 from tests.browser.axe import check_page
 from tests.browser.conftest import ARGS, CHROMIUM  # noqa: F401
 from tests.charts.test_pages import TOTALS
@@ -67,5 +68,29 @@ def test_charts_are_accessible_and_need_no_javascript(browser, live_server, path
             if javascript:
                 problems += check_page(page, path)
         assert problems == []
+    finally:
+        context.close()
+
+
+def test_chart_pages_by_keyboard(browser, live_server, paths):
+    """The chart pages reached and read without a mouse: "Reports" is followed from the
+    navigation with Enter, and on every chart page each element Tab reaches (links, the
+    focusable frames of the wide tables next to the charts, form controls) shows its focus."""
+    w, where = paths
+    context = browser.new_context(locale="id-ID", viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        keys.login(page, live_server, w.admin.email, PASSWORD)
+        keys.from_the_top(page)
+        keys.follow(page, page.locator("header nav a[href='/reports']"))
+        assert page.url.endswith("/reports")
+        for name in ("reports", "assignments", "ranking"):
+            path = where[name]
+            if name != "reports":
+                page.goto(f"{live_server}{path}")
+            reached = keys.tab_through(page)
+            assert len(reached) > 3, (path, reached)
+            assert page.locator(CHARTS[name][0]).count() >= 1, path
     finally:
         context.close()

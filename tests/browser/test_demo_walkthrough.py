@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -38,6 +39,7 @@ from tests.services.test_demo_walkthrough import (
     score_everything,
     values_for,
 )
+from tests.workers import renderers
 
 ADMIN = ("admin@kipp.demo", "Tim Sekretariat KIPP")
 EVALUATOR = ("evaluator2@kipp.demo", "Dr. Ni Made Ayu Lestari")
@@ -73,8 +75,11 @@ def sheet_values(email: str, favoured: set[int]):
     return values
 
 
-def test_demo_year_in_the_browser(app, client, page, live_server):
+@pytest.mark.parametrize("keyboard", [False, True], ids=["mouse", "keyboard"])
+def test_demo_year_in_the_browser(app, client, page, live_server, keyboard):
+    """The walkthrough, once with the mouse and once by keyboard only (steps.Hands)."""
     page.set_default_timeout(steps.WAIT)
+    steps.use(page, steps.Hands(keyboard=keyboard))
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     seed()
@@ -181,7 +186,7 @@ def test_demo_year_in_the_browser(app, client, page, live_server):
     job_id = steps.start_certificates(page, base, cid, SHORTLIST_SIZE)
     items = list(db.session.scalars(select(DocumentItem.id).where(DocumentItem.job_id == job_id)))
     assert len(items) == SHORTLIST_SIZE
-    app.config.pop("KIPP_TEST_DOCUMENT_RENDERER", None)  # the real renderer
+    renderers.use_real()  # the real renderer
     # The task of this app, so it runs with this app's configuration (a bare call to
     # workers.documents.render_chunk would run in the live server's app, the latest made).
     app.extensions["celery"].tasks[RENDER_CHUNK](job_id, items)
@@ -201,7 +206,7 @@ def test_demo_year_in_the_browser(app, client, page, live_server):
     row = page.locator(f"#certificate-{cert.serial}")
     steps.see(row, "Top 9")
     with page.expect_download() as download:
-        row.get_by_role("link", name="Download").click()
+        steps.hands(page).click(page, row.get_by_role("link", name="Download"))
     assert download.value.suggested_filename == f"{cert.serial}.pdf"
     with open(download.value.path(), "rb") as fh:
         pdf = fh.read()

@@ -15,6 +15,8 @@ from werkzeug.serving import make_server
 from kipp import create_app
 from kipp.extensions import db
 from kipp.models import Entry
+from tests.browser import keys
+from tests.conftest import PASSWORD
 
 OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 ONLINE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
@@ -84,31 +86,51 @@ def is_patch(entry_id: int):
     return lambda r: r.request.method == "PATCH" and r.url.endswith(url)
 
 
+def typist(page, hands: str):
+    """How the test types into a field: Playwright's fill(), or by keyboard (Tab to the
+    field from the top of the page, then the keys)."""
+    if hands == "mouse":
+        return lambda selector, text: page.fill(selector, text)
+
+    def type_it(selector: str, text: str) -> None:
+        keys.from_the_top(page)
+        keys.type_into(page, page.locator(selector), text)
+
+    return type_it
+
+
 @pytest.fixture
-def editing(page, live_server, make, login_as):
+def editing(request, page, live_server, make, login_as):
+    """The editor of a fresh draft, logged in with the mouse or (param "keyboard") by
+    keyboard; yields the page, its CDP session, the entry's id, its address and a typist."""
+    hands = getattr(request, "param", "mouse")
     comp = make.competition()
     user = make.user("agency")
     entry = make.entry(comp, user, title="Layanan Cepat")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    login_as(user)
-    page.goto(f"{live_server}/agency/?lang=en")
+    if hands == "keyboard":
+        keys.login(page, live_server, user.email, PASSWORD, lang="en")
+    else:
+        login_as(user)
+        page.goto(f"{live_server}/agency/?lang=en")
     url = f"{live_server}/agency/entries/{entry.id}/edit"
     page.goto(url)
-    yield page, network(page), entry.id, url
+    yield page, network(page), entry.id, url, typist(page, hands)
     assert errors == []
 
 
+@pytest.mark.parametrize("editing", ["mouse", "keyboard"], indirect=True)
 def test_offline_while_typing_says_so_keeps_the_text_and_saves_it_when_back(editing):
-    page, cdp, eid, _url = editing
+    page, cdp, eid, _url, type_into = editing
     status = page.locator("#autosave-status")
     cdp.send("Network.emulateNetworkConditions", OFFLINE)
     typed = "Teks yang diketik tanpa sinyal di Kabupaten Nduga"
-    page.fill("#ans_kebaruan", typed)
+    type_into("#ans_kebaruan", typed)
     expect(status).to_contain_text(NO_CONNECTION)
     assert typed in local_copy(page, eid)  # kept at once, not only after a failed save
     # More typing while offline: the copy follows every change, nothing reaches the server.
-    page.fill("#ans_kebaruan", typed + " dan Asmat")
+    type_into("#ans_kebaruan", typed + " dan Asmat")
     assert typed + " dan Asmat" in local_copy(page, eid)
     page.wait_for_timeout(4_500)  # one autosave interval passes while offline
     expect(status).to_contain_text(NO_CONNECTION)
@@ -130,7 +152,7 @@ def test_reload_while_offline_keeps_the_typed_text(editing, cut):
     leaves the old document, which comes back online for the moment before it unloads and
     could save, as no device with a dead connection can: so the app's side of the network is
     cut too (`Cut`) until the tab is closed."""
-    page, cdp, eid, url = editing
+    page, cdp, eid, url, _type_into = editing
     page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved changes?"
     cdp.send("Network.emulateNetworkConditions", OFFLINE)
     cut["switch"].down.set()

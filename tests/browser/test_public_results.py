@@ -7,6 +7,7 @@ injected from the npm package the browser setup installs into the project's node
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from kipp.extensions import db
 from kipp.models.publication import Objection
 from kipp.publication import objections
+from tests.browser import keys
 from tests.browser.axe import AXE, axe_violations
 from tests.public.fixtures import STATEMENT, close_window, public_world
 
@@ -98,3 +100,37 @@ def test_public_pages_have_no_serious_accessibility_violation(browser, live_serv
         page.goto(f"{live_server}{path}")
         assert axe_violations(page) == [], path
     context.close()
+
+
+def test_a_visitor_objects_by_keyboard(page, live_server, make):
+    """The visitor's journey without a mouse: Tab and Enter from the home page to the list
+    and its objection form, the entry chosen with the arrow keys, a refused statement whose
+    message is tied to its field (and the focus ring on every field reached), then the
+    objection sent and the way back to the list."""
+    w = public_world(make)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server}/?lang=en")
+    keys.from_the_top(page)
+    keys.follow(page, page.get_by_role("link", name=re.compile("KIPP 2026")))
+    assert urlparse(page.url).path == f"/results/{w.comp.id}"
+    keys.follow(page, page.get_by_role("link", name="Submit an objection"))
+    entry = str(w.entries[0].id)
+    keys.choose(page, page.locator("#entry_id"), entry)
+    keys.type_into(page, page.locator("#name"), "Siti Rahayu")
+    keys.type_into(page, page.locator("#email"), "siti@example.id")
+    keys.type_into(page, page.locator("#statement"), "Terlalu pendek.")
+    keys.follow(page, page.get_by_role("button", name="Send the objection"))
+    statement = page.locator("#statement")
+    assert statement.get_attribute("aria-invalid") == "true"
+    assert "statement-err" in statement.get_attribute("aria-describedby").split()
+    assert page.locator("#statement-err").is_visible()
+    assert page.input_value("#entry_id") == entry
+    keys.from_the_top(page)
+    keys.type_into(page, statement, STATEMENT)
+    keys.follow(page, page.get_by_role("button", name="Send the objection"))
+    assert re.fullmatch(r"SGH-2026-[2-9A-Z]{6}", page.inner_text("#objection-reference"))
+    keys.from_the_top(page)
+    keys.follow(page, page.get_by_role("link", name="Back to the list"))
+    assert urlparse(page.url).path == f"/results/{w.comp.id}"
+    assert not errors, errors

@@ -1,6 +1,7 @@
 """The reviewer's scoring page in a real browser (CSRF on, JavaScript on): live total,
 autosave with field errors and stale-version handling, confirmation before submit."""
 
+import time
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -8,6 +9,8 @@ from playwright.sync_api import expect
 from kipp.extensions import db
 from kipp.judging import scoring
 from kipp.models import Assignment
+from tests.browser import keys
+from tests.conftest import PASSWORD
 from tests.services.judging_fixtures import assign, evaluation_setup, full_values
 
 
@@ -144,3 +147,50 @@ def test_stale_version_keeps_a_local_copy(page, live_server, make, login_as):
     autosave(page, aid)
     wait_status(page, "Saved")
     assert sheet(aid)[1] == {"kebaruan": Decimal("66.00")}
+
+
+def test_scoring_by_keyboard(page, live_server, make):
+    """The evaluator without a mouse: Tab to the assignment, type every score (the live
+    total follows), autosave's 422 tied to its field and gone once fixed, then Enter on
+    "Submit" and Enter in the confirmation."""
+    w = evaluation_setup(make, n_entries=1, n_reviewers=1)
+    a = assign(w, w.entries[0], w.reviewers[0])
+    aid = a.id
+    values = full_values(a, 80)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.clock.install()
+    keys.login(page, live_server, w.reviewers[0].email, PASSWORD, lang="en")
+    page.goto(f"{live_server}/panel/")
+    keys.from_the_top(page)
+    keys.follow(page, page.locator(f"#assignment-{aid} a"))
+    page.clock.pause_at(time.time() * 1000 + 1000)  # timers run only in autosave()
+    kebaruan = page.locator("#score_kebaruan")
+    keys.from_the_top(page)
+    keys.type_into(page, kebaruan, "77.777")
+    assert page.inner_text("#live-total") == "—"
+    autosave(page, aid)
+    wait_status(page, "check the highlighted")
+    assert kebaruan.get_attribute("aria-invalid") == "true"
+    error_id = kebaruan.get_attribute("aria-describedby").split()[-1]
+    assert "at most 2 decimals" in page.inner_text(f"#{error_id}")
+    keys.type_into(page, kebaruan, "77.77", limit=0)  # saving kept the focus there
+    autosave(page, aid)
+    wait_status(page, "Saved")
+    assert kebaruan.get_attribute("aria-invalid") is None
+    assert error_id not in kebaruan.get_attribute("aria-describedby")
+
+    keys.from_the_top(page)
+    for code, value in values.items():
+        if code != "kebaruan":
+            keys.type_into(page, page.locator(f"#score_{code}"), str(value))
+    keys.type_into(page, page.locator("#comment"), "Inovasi yang layak.")
+    page.on("dialog", lambda d: d.accept())  # the confirmation: Enter on its OK
+    keys.tab_to(page, page.locator("#submit-button"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("#sheet-total")
+    submitted, stored = sheet(aid)
+    assert submitted.status == "submitted" and submitted.comment == "Inovasi yang layak."
+    assert stored["kebaruan"] == Decimal("77.77") and len(stored) == len(values)
+    assert errors == []

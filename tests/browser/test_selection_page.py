@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from kipp.extensions import db
 from kipp.models import Selection
+from tests.browser import keys
+from tests.conftest import PASSWORD
 from tests.services.judging_fixtures import set_stage
 from tests.services.test_api_ranking import add_sheet, scored_world
 
@@ -115,3 +117,40 @@ def test_server_refusal_keeps_the_checks_and_marks_the_box(page, live_server, ma
     assert cell(page, "island_group", "papua") == "1"
     db.session.expire_all()
     assert db.session.scalar(select(Selection)) is None
+
+
+def test_chair_proposes_justifies_and_finalises_by_keyboard(page, live_server, make):
+    """The chair without a mouse: Space on the boxes (the justification box appears and is
+    the next Tab stop), a too-short reason refused and tied to its box, the reason typed
+    again, Enter on "Propose this selection", then the confirmation ticked with Space and
+    Enter on "Finalise and freeze"."""
+    w, extra = papua_world(make)
+    top, second = w.entries
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    keys.login(page, live_server, w.chair.email, PASSWORD, lang="en")
+    page.goto(f"{live_server}/selection/{w.comp.id}/ranking")
+    keys.from_the_top(page)
+    keys.tick(page, page.locator(f"#pick-{second.id}"), on=False)
+    keys.tick(page, page.locator(f"#pick-{extra.id}"))
+    assert page.inner_text("#selected-count") == "2"
+    box = page.locator(f"#just-{extra.id}")
+    keys.type_into(page, box, "terlalu pendek", limit=1)  # the next stop after its box
+    keys.follow(page, page.locator("button[name=action][value=chosen]"))
+    assert box.get_attribute("aria-invalid") == "true"
+    described = box.get_attribute("aria-describedby")
+    assert "20" in page.inner_text(f"#{described}")
+    keys.from_the_top(page)
+    keys.type_into(page, box, REASON)
+    keys.follow(page, page.locator("button[name=action][value=chosen]"))
+    assert re.search(r"/selection/proposals/\d+$", page.url), page.url
+    assert REASON in page.inner_text("#selection-entries")
+
+    keys.from_the_top(page)
+    keys.tick(page, page.locator("#finalize-form input[type=checkbox]"))
+    keys.follow(page, page.locator("#finalize-form button.primary"), limit=3)
+    db.session.expire_all()
+    sel = db.session.scalar(select(Selection))
+    assert sel.status == "final"
+    assert {se.entry_id: se.justification for se in sel.entries} == {top.id: None, extra.id: REASON}
+    assert errors == []

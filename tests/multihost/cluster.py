@@ -121,7 +121,7 @@ class Cluster:
                 "KIPP_DOCUMENT_LEASE_SECONDS": "3",
                 "KIPP_DOCUMENT_PATIENCE_SECONDS": "2",
                 "KIPP_RECONCILE_SECONDS": "0.5",
-                "KIPP_TEST_DOCUMENT_RENDERER": RENDERER,
+                "KIPP_TEST_RENDERER": RENDERER,
                 "KIPP_MULTIHOST_LOG": str(cwd / "rendered.log"),
                 "KIPP_MULTIHOST_DELAY": "0.1",
                 "PYTHONPATH": str(REPO),
@@ -171,7 +171,8 @@ class Cluster:
     def start_worker(self, name: str) -> Host:
         host = self._spawn(
             name,
-            [str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool=prefork"]
+            [str(BIN / "celery"), "-A", "tests.workers.celery_entry", "worker"]
+            + ["--pool=prefork"]
             + ["--concurrency=1", "-Q", ",".join(self.queue_names()), "-n", f"{name}@%h"]
             + ["--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO"],
         )

@@ -20,6 +20,7 @@ from kipp.audit.chain import verify
 from kipp.demo import DEMO_PASSWORD, FINAL_SIZE, SHORTLIST_SIZE, seed
 from kipp.extensions import db
 from kipp.models import Agency, Competition, Entry, User
+from tests.workers import renderers
 from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture)
 
 A = "/api/v1"
@@ -175,7 +176,7 @@ def test_demo_year_from_screening_to_certificates(app, client):
     job = walk.call(admin, "POST", f"/competitions/{comp.id}/document-jobs", 202,
                     json={"kind": "certificates"})  # fmt: skip
     assert job["total"] == SHORTLIST_SIZE
-    app.config.pop("KIPP_TEST_DOCUMENT_RENDERER")  # real WeasyPrint from here on
+    renderers.use_real()  # real WeasyPrint from here on
     from kipp.models import DocumentItem
     from workers.documents import render_chunk
 

@@ -64,7 +64,7 @@ PAGES: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {
     + linked(("agency.edit_entry", "agency/entry_form.html")),  # the editor's autosave
     ("POST", f"{A}/entries/<int:entry_id>/attachments"): page("agency.upload"),
     ("GET", f"{A}/attachments/<int:attachment_id>"): page("agency.download")
-    + linked(("screening.entry", "_proposal.html"), ("panel.score", "panel/_proposal.html")),
+    + linked(("screening.entry", "_proposal.html"), ("panel.score", "_proposal.html")),
     ("DELETE", f"{A}/attachments/<int:attachment_id>"): page("agency.delete_attachment"),
     ("POST", f"{A}/entries/<int:entry_id>/submit"): page("agency.submit_entry"),
     ("POST", f"{A}/entries/<int:entry_id>/screening"): page("screening.entry"),

@@ -1,4 +1,4 @@
-"""A stand-in renderer for the job tests, plugged in with KIPP_TEST_DOCUMENT_RENDERER.
+"""A stand-in renderer for the job tests, plugged in through `tests.workers.renderers`.
 
 `render(kind, entry_id)` sleeps KIPP_TEST_RENDER_DELAY seconds (env, default 0), then adds a
 row to `test_render_log` in the caller's transaction, exactly as a real renderer writes its

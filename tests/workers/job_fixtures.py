@@ -1,7 +1,8 @@
 """Fixtures and builders for the document-job tests (import the fixtures you use).
 
-`docs_app` gives each test a Celery app on its own broker and plugs in the fake renderer
-(tests.workers.fake_render).
+`docs_app` gives each test a Celery app on its own broker and renders with the fake renderer
+(tests.workers.fake_render) in this process, on the registry of kinds
+(tests.workers.renderers); a test that wants the real PDFs calls `renderers.use_real()`.
 """
 
 from __future__ import annotations
@@ -16,20 +17,20 @@ from kipp.documents import jobs
 from kipp.documents.celery_app_factory import RENDER_CHUNK, init_celery
 from kipp.extensions import db
 from kipp.models import Competition, DocumentItem, DocumentJob, Entry
-from tests.workers import fake_render
+from tests.workers import fake_render, renderers
 
-FAKE_RENDERER = "tests.workers.fake_render:render"
+FAKE_RENDERER = "tests.workers.fake_render:render"  # its name, for test worker processes
 
 
 @pytest.fixture
-def docs_app(app):
+def docs_app(app, monkeypatch):
     # A Celery app on this test's broker (the app fixture gives each test its own), whether
     # or not create_app() made one; the previous one is put back afterwards.
     previous = app.extensions.pop("celery", None)
     init_celery(app)
     import workers.documents  # noqa: F401  (registers the tasks)
 
-    app.config["KIPP_TEST_DOCUMENT_RENDERER"] = FAKE_RENDERER
+    renderers.use(monkeypatch, fake_render.render)
     app.config["TEST_RENDER_FAILURES"] = {}
     fake_render.create_table()
     yield app

@@ -1,22 +1,14 @@
 """Celery wiring: configuration from the Flask config, the SQLite broker's pitfalls, tasks in
-the app context, renderer warm-up and the test-renderer guard."""
+the app context and renderer warm-up."""
 
 from __future__ import annotations
 
 import logging
 
-import pytest
 from flask import Flask, current_app
 from kombu.transport.sqlalchemy import Transport
 
 from kipp.documents.celery_app_factory import init_celery
-from tests.workers.job_fixtures import (
-    direct_job,
-    docs_app,  # noqa: F401  (fixture)
-    items_of,
-    job_row,
-    run_task,
-)
 
 
 def bare_app(broker: str, **config) -> Flask:
@@ -72,16 +64,6 @@ def test_tasks_run_inside_the_app_context():
         return current_app.config["MARK"]
 
     assert where_am_i() == "this app"
-
-
-@pytest.mark.usefixtures("docs_app")
-def test_only_test_renderers_may_replace_the_real_ones(app, make):
-    app.config["KIPP_TEST_DOCUMENT_RENDERER"] = "os:system"
-    job, ids = direct_job(make, 2)
-    assert run_task(app, job.id, ids) == {"done": 0, "failed": 2, "skipped": 0}
-    error = "RuntimeError: KIPP_TEST_DOCUMENT_RENDERER must name a function under tests."
-    assert {(i.status, i.attempts, i.error) for i in items_of(job.id)} == {("failed", 3, error)}
-    assert job_row(job.id).status == "failed"
 
 
 def test_warm_up_warns_when_pdfs_would_be_slow(monkeypatch, caplog):

@@ -3,8 +3,8 @@
 Two ways to die: mid-job (while KIPP_TEST_PAUSE_AFTER names a marker file, the workers'
 renderer renders two certificates, then writes the marker and hangs before its third, so some
 are done and one is leased when the kill lands, however fast rendering is), and in the middle
-of writing a PDF: the workers' renderer (`render` below, plugged
-in with KIPP_TEST_DOCUMENT_RENDERER) calls the real one, but while KIPP_TEST_HOLD_WRITE names a
+of writing a PDF: the workers' renderer (`render` below, installed
+by `tests.workers.celery_entry`) calls the real one, but while KIPP_TEST_HOLD_WRITE names a
 marker file the first file written to the storage gets half of its bytes, the marker is written
 and the write never ends, so the kill lands mid-write on every run.
 
@@ -30,6 +30,7 @@ from kipp.extensions import db
 from kipp.models import Certificate
 from kipp.storage import local
 from tests.services.judging_fixtures import evaluation_setup, finalised_shortlist
+from tests.workers import renderers
 from tests.workers.job_fixtures import items_of, job_row, status_counts
 from tests.workers.test_worker_real import (  # noqa: F401  (fixtures)
     BROKERS,
@@ -94,8 +95,6 @@ def render(kind: str, entry_id: int):
     """The real renderer of `kind`; with KIPP_TEST_HOLD_WRITE set, the first write hangs;
     with KIPP_TEST_PAUSE_AFTER set, the third document never starts."""
     global _rendered
-    from workers import documents
-
     hold = os.environ.get("KIPP_TEST_HOLD_WRITE")
     if hold:
         _hold_the_next_write(Path(hold))
@@ -104,7 +103,7 @@ def render(kind: str, entry_id: int):
         Path(pause).write_text(str(entry_id))
         while True:  # the test SIGKILLs this process now
             time.sleep(1)
-    result = documents.KINDS[kind].render_function()(entry_id)
+    result = renderers.real(kind)(entry_id)
     _rendered += 1
     return result
 

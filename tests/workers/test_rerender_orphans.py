@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kipp.documents import jobs, render, score_sheets, storage
 from kipp.extensions import db
 from kipp.models import RenderedDocument
+from tests.workers import renderers
 from tests.workers.job_fixtures import (
     docs_app,  # noqa: F401  (fixture)
     items_of,
@@ -99,7 +100,7 @@ def test_a_concurrent_rerender_leaves_no_file_behind(world, monkeypatch):
 
 @pytest.mark.usefixtures("docs_app")
 def test_document_jobs_rerun_after_a_change_keep_one_file_per_entry(world, app):
-    app.config["KIPP_TEST_DOCUMENT_RENDERER"] = ""  # the real score-sheet renderer
+    renderers.use_real()  # the real score-sheet renderer
     entries = [world.a1, world.a2, world.b1]
     job, ids = job_for(world.comp, entries)
     run_task(app, job.id, ids)
@@ -118,7 +119,7 @@ def test_document_jobs_rerun_after_a_change_keep_one_file_per_entry(world, app):
 @pytest.mark.usefixtures("docs_app")
 def test_a_render_whose_lease_was_lost_leaves_no_file(world, app, monkeypatch):
     """The worker that lost its lease rolls back its rendering: its file goes with it."""
-    app.config["KIPP_TEST_DOCUMENT_RENDERER"] = ""
+    renderers.use_real()
     job, ids = job_for(world.comp, [world.a1])
     monkeypatch.setattr(jobs, "complete_item", lambda item_id, worker: False)
     run_task(app, job.id, ids)

@@ -25,6 +25,7 @@ from tests.services.judging_fixtures import (
     finalised_shortlist,
     submit_sheet,
 )
+from tests.workers import renderers
 from tests.workers.job_fixtures import (
     age_leases,
     docs_app,  # noqa: F401  (fixture)
@@ -47,7 +48,7 @@ STAGE = "/api/v1/competitions/{}/stage"
 @pytest.fixture
 def real_pdfs(docs_app):  # noqa: F811  (the imported fixture)
     """The document app with the real renderers (docs_app plugs in a fake one)."""
-    docs_app.config["KIPP_TEST_DOCUMENT_RENDERER"] = ""
+    renderers.use_real()
     return docs_app
 
 

@@ -1,4 +1,5 @@
-"""Real Celery workers (`celery -A workers.celery_app worker --pool=prefork`) in subprocesses.
+"""Real Celery workers (`celery -A tests.workers.celery_entry worker --pool=prefork`: the
+production worker with a test renderer, see `tests.workers.celery_entry`) in subprocesses.
 
 Brokers: the server-less SQLAlchemy transport on a SQLite file (what `make run` uses), and
 Redis when REDIS_URL is set (in CI, CI=true, a missing or unreachable Redis fails the run).
@@ -90,7 +91,7 @@ class Workers:
             "KIPP_DOCUMENT_LEASE_SECONDS": "3",
             "KIPP_DOCUMENT_PATIENCE_SECONDS": "2",
             "KIPP_RECONCILE_SECONDS": "0.5",
-            "KIPP_TEST_DOCUMENT_RENDERER": renderer or "",
+            "KIPP_TEST_RENDERER": renderer or "",
             "KIPP_TEST_RENDER_DELAY": "0.05",
             "PYTHONPATH": str(REPO),
         }
@@ -110,7 +111,7 @@ class Workers:
         log_path = self.tmp / f"worker-{n}.log"
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
-                [CELERY, "-A", "workers.celery_app", "worker", "--pool=prefork"]
+                [CELERY, "-A", "tests.workers.celery_entry", "worker", "--pool=prefork"]
                 + ["--concurrency=2", "-Q", ",".join(queues.all_names(self.app))]
                 + ["-n", f"{self.queue}-{n}@%h"]
                 + ["--without-mingle", "--without-gossip", "--without-heartbeat"]
