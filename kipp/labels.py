@@ -30,6 +30,7 @@ ROLE_LABELS = {
     "evaluator": _l("Evaluator"),
     "panelist": _l("Panelist"),
     "chair": _l("Panel chair"),
+    "drafter": _l("Drafting unit (drafter)"),
 }
 assert set(ROLE_LABELS) == set(ROLES)
 

@@ -39,15 +39,17 @@ def can_manage_competition(user: User | None, competition: Competition | None = 
 
 
 def can_read_entry(user: User | None, entry: Entry) -> bool:
-    """Admin; the owning agency; a reviewer assigned to the entry; the chair and panelists for
-    entries in a selection. Never a reviewer who conflicts with the entry, even one assigned
-    before the conflict was declared."""
+    """Admin; the owning agency; the drafter who drafted it (`drafted_entry`); a reviewer
+    assigned to the entry; the chair and panelists for entries in a selection. Never a reviewer
+    who conflicts with the entry, even one assigned before the conflict was declared."""
     if not (user and user.is_authenticated):
         return False
     if user.role == "admin":
         return True
     if user.role == "agency":
         return user.agency_id == entry.agency_id
+    if user.role == "drafter":
+        return drafted_entry(user, entry)
     return reviewer_may_read(user, entry)
 
 
@@ -78,12 +80,28 @@ def reviewer_may_read(user: User, entry: Entry) -> bool:
 
 
 def can_edit_entry(user: User | None, entry: Entry) -> bool:
-    """The owning agency may edit while the entry is a draft (stage and deadline are checked
-    by the service, which answers with the precise reason)."""
+    """The owning agency, and the drafter who drafted the entry, may edit it and its
+    attachments while it is a draft (stage and deadline are checked by the service, which
+    answers with the precise reason)."""
+    if user is not None and getattr(user, "role", None) == "drafter":
+        return drafted_entry(user, entry)
     return bool(user and user.role == "agency" and user.agency_id == entry.agency_id)
 
 
+def can_submit_entry(user: User | None, entry: Entry) -> bool:
+    """Only the agency account submits (within its quotas); a drafter who may edit the entry
+    may not submit it (403)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.role == "agency"
+        and user.agency_id == entry.agency_id
+    )
+
+
 def can_create_entries(user: User | None) -> bool:
+    """Agency accounts (the agency's own pages: certificates, profiles); drafters also start
+    drafts: `can_draft_entries`."""
     return bool(user and user.is_authenticated and user.role == "agency" and user.agency_id)
 
 
@@ -281,12 +299,51 @@ def can_read_flags(user: User | None, entry: Entry | None = None) -> bool:
 
 
 # --- group-rules
+def can_manage_invitations(user: User | None, competition: Competition | None = None) -> bool:
+    """Invitations into invitation-only groups are the secretariat's (given, listed, withdrawn)."""
+    return is_admin(user)
 
 
 # --- awards
 
 
 # --- drafters
+def is_drafter(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.role == "drafter" and user.agency_id)
+
+
+def drafted_entry(user: User, entry: Entry) -> bool:
+    """A drafter's own work: an entry of its agency that it created. Entries of other drafters
+    and the agency's own are not visible to it (404)."""
+    return bool(
+        user.role == "drafter"
+        and user.agency_id is not None
+        and entry.agency_id == user.agency_id
+        and entry.drafted_by_id == user.id
+    )
+
+
+def can_draft_entries(user: User | None) -> bool:
+    """Agency accounts and their drafters start drafts and use the editor and dashboard."""
+    return can_create_entries(user) or is_drafter(user)
+
+
+def can_manage_drafters(user: User | None) -> bool:
+    """An agency account invites and lists the drafters of its own agency."""
+    return bool(user and user.is_authenticated and user.role == "agency" and user.agency_id)
 
 
 # --- schedule
+def can_manage_schedule(user: User | None) -> bool:
+    """Generating the presentation schedule and moving its slots is the secretariat's."""
+    return is_admin(user)
+
+
+def can_read_schedule(user: User | None) -> bool:
+    """The whole grid: the secretariat and the chair (panelists read their own day)."""
+    return bool(user and user.is_authenticated and user.role in ("admin", "chair"))
+
+
+def has_own_schedule(user: User | None) -> bool:
+    """Agencies (their entries' slots) and panelists (the presentations they hear)."""
+    return bool(user and user.is_authenticated and user.role in ("agency", "panelist", "chair"))

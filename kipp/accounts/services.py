@@ -19,6 +19,7 @@ from kipp.errors import DuplicateValue, NotFound, ValidationFailed
 from kipp.extensions import db
 from kipp.mail import addresses
 from kipp.models import AGENCY_KINDS, ROLES, Agency, Conflict, User
+from kipp.models.users import AGENCY_ROLES
 
 
 def agency_snapshot(agency: Agency) -> dict:
@@ -73,7 +74,7 @@ def get_agency(agency_id: int | None) -> Agency:
 def _check_role_agency(role: str, agency_id: int | None, errors: dict) -> None:
     if role not in ROLES:
         errors["role"] = [_("Choose one of: %(roles)s.", roles=", ".join(ROLES))]
-    if role == "agency" and agency_id is None:
+    if role in AGENCY_ROLES and agency_id is None:
         errors["agency_id"] = [_("An agency account needs its agency.")]
     if agency_id is not None and db.session.get(Agency, agency_id) is None:
         errors["agency_id"] = [_("Unknown agency.")]

@@ -21,7 +21,7 @@ from kipp.api.schemas import (
     ScreeningIn,
 )
 from kipp.documents.certificates import certificate_code_for
-from kipp.entries import queries, services, storage
+from kipp.entries import listing, services, storage
 from kipp.entries.attachments import add_attachment, delete_attachment
 from kipp.entries.checks import blockers
 from kipp.errors import Forbidden, NotFound, ValidationFailed
@@ -29,11 +29,12 @@ from kipp.extensions import db
 from kipp.judging import blind
 from kipp.models import Attachment, Entry
 from kipp.permissions import (
-    can_create_entries,
+    can_draft_entries,
     can_edit_entry,
     can_read_entry,
     can_read_flags,
     can_screen,
+    can_submit_entry,
 )
 from kipp.screening import services as screening
 from kipp.screening.reasons import REASONS, label
@@ -65,8 +66,8 @@ def dump(entry: Entry) -> dict:
 def create(data, competition_id):
     comp = get_competition(competition_id)
     user = caller()
-    if not can_create_entries(user):
-        raise Forbidden(_("Only an agency account can create entries."))
+    if not can_draft_entries(user):
+        raise Forbidden(_("Only an agency account or its drafters can create entries."))
     entry = services.create_entry(user, comp, data)
     db.session.commit()
     return dump(entry)
@@ -79,12 +80,13 @@ def create(data, competition_id):
 def index(args, competition_id):
     comp = get_competition(competition_id)
     user = caller()
-    if user.role not in ("agency", "admin"):
+    if user.role not in ("agency", "admin", "drafter"):
         raise Forbidden(_("Your role does not allow listing entries."))
-    own = user.agency_id if user.role == "agency" else None
+    own = user.agency_id if user.role in ("agency", "drafter") else None
+    mine = user.id if user.role == "drafter" else None  # a drafter lists only its own drafts
     if args.get("flag") is not None and not can_read_flags(user):
         raise Forbidden(_("Only the secretariat can filter entries by eligibility flags."))
-    query = queries.listing(comp.id, own, args)
+    query = listing.listing(comp.id, own, args, drafted_by_id=mine)
     return out.page(query, args["page"], args["per_page"], out.entry)
 
 
@@ -111,9 +113,12 @@ def patch(data, entry_id):
 @blp.response(200, EntryFullOut)
 @blp.doc(responses=problems(409, 422))
 def submit(entry_id):
+    """Only the agency account submits; a drafter who drafted the entry gets 403 `forbidden`."""
     entry = get_entry(entry_id)
-    if not can_edit_entry(caller(), entry):
-        raise Forbidden(_("Only the entry's agency can submit it."))
+    if not can_submit_entry(caller(), entry):
+        raise Forbidden(
+            _("Only the agency account submits entries; ask your Admin Lokal to submit it.")
+        )
     services.submit_entry(caller(), entry)
     db.session.commit()
     return dump(entry)
@@ -219,7 +224,7 @@ def screen_bulk(data, competition_id):
     comp = get_competition(competition_id)
     actor = require(can_screen)
     ids = list(dict.fromkeys(data["entry_ids"]))
-    entries = queries.in_competition(comp.id, ids)
+    entries = listing.in_competition(comp.id, ids)
     if len(entries) != len(ids):
         raise NotFound(_("Some entries were not found in this competition."))
     screening.screen_many(actor, entries, data["decision"], data["reason_codes"], data.get("note"))

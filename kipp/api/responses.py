@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from kipp.api.responses_base import Bool, Int, Items, Listed, Out, Paged, Str, Time, req
+from kipp.api.responses_base import Bool, Int, Items, Listed, Num, Out, Paged, Str, Time, req
 from kipp.models import AGENCY_KINDS, ATTACHMENT_KINDS, ROLES, STAGES
 
 
@@ -80,6 +80,17 @@ class GroupOut(Out):
     quota = Int()
     min_implementation_years = Int()
     # --- group-rules: GroupOut
+    invitation_only = Bool()
+    criteria = Items(CriterionOut)
+
+
+class ExtraAwardOut(Out):
+    """An extra award: a tier named by `code`, drawn from `group`'s evaluation ranking."""
+
+    code = Str()
+    label = Str()
+    group = Str()
+    size = Int()
 
 
 class CompetitionOut(Out):
@@ -102,6 +113,11 @@ class CompetitionOut(Out):
     panel_criteria = Items(CriterionOut)
     # --- group-rules: CompetitionOut
     # --- awards: CompetitionOut
+    pass_mark = Num(
+        allow_none=True,
+        metadata={"description": "Evaluation scores below it are flagged `below_pass_mark`"},
+    )
+    extra_awards = Items(ExtraAwardOut)
 
 
 class CompetitionShowOut(CompetitionOut):
@@ -197,6 +213,14 @@ class EntryOut(Out):
     updated_at = Time()
     attachments = Items(AttachmentOut)
     screening = fields.Nested(ScreeningOut)
+    drafted_by = Int(
+        allow_none=True,
+        metadata={
+            "description": "The account that drafted the entry (a drafter of the agency or the "
+            "agency account); shown to the agency, its drafters and admins, else null"
+        },
+    )
+    drafted_by_name = Str(allow_none=True, metadata={"description": "That account's name"})
 
 
 class EntryFullOut(EntryOut):
@@ -237,7 +261,7 @@ class CertificateOut(Out):
     code = Str()
     entry_title = Str()
     agency = Str()
-    award = Str(validate=validate.OneOf(("shortlist", "final")))
+    award = Str(metadata={"description": "shortlist, final or an extra award's code"})
     award_label = Str()
     award_label_en = Str()
     issued_at = Time()

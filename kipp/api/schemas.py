@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from kipp.competitions.awards import AWARDS_MAX
 from kipp.limits import (
     ANSWER_MAX,
     CODE_MAX,
@@ -32,6 +33,7 @@ from kipp.limits import (
     YEARS_MAX,
 )
 from kipp.models import AGENCY_KINDS, ATTACHMENT_KINDS, REPLICATION_TYPES, ROLES, STAGES
+from kipp.models.awards import AWARD_CODE_MAX, AWARD_LABEL_MAX
 from kipp.screening.flags import CODES as FLAG_CODES
 
 
@@ -127,6 +129,15 @@ class GroupIn(In):
     quota = fields.Integer(required=True, validate=validate.Range(0, SIZE_MAX))
     min_implementation_years = fields.Integer(required=True, validate=validate.Range(0, YEARS_MAX))
     # --- group-rules: GroupIn
+    invitation_only = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Entries only from agencies invited by the secretariat"},
+    )
+    criteria = fields.List(
+        fields.Nested(lambda: CriterionIn),
+        validate=validate.Length(max=CODE_MAX),
+        metadata={"description": "The group's own evaluation criteria (default: `criteria`)"},
+    )
 
 
 class CriterionIn(In):
@@ -149,6 +160,21 @@ def Size() -> fields.Integer:  # noqa: N802
     return fields.Integer(validate=validate.Range(1, SIZE_MAX))
 
 
+class ExtraAwardIn(In):
+    code = Text(AWARD_CODE_MAX, 1, required=True)
+    label = Text(AWARD_LABEL_MAX, 1, required=True)
+    group = Text(CODE_MAX, required=True)
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(1, SIZE_MAX))
+
+
+def ExtraAwards() -> fields.List:  # noqa: N802
+    return fields.List(fields.Nested(ExtraAwardIn), validate=validate.Length(max=AWARDS_MAX))
+
+
+def PassMark() -> fields.Decimal:  # noqa: N802
+    return fields.Decimal(allow_none=True, places=None, validate=validate.Range(0, 100))
+
+
 class CompetitionIn(In):
     name = Text(NAME_MAX, 1, required=True)
     year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
@@ -164,6 +190,8 @@ class CompetitionIn(In):
     panel_criteria = Criteria()
     # --- group-rules: CompetitionIn
     # --- awards: CompetitionIn
+    pass_mark = PassMark()
+    extra_awards = ExtraAwards()
 
 
 class CompetitionPatch(In):
@@ -181,6 +209,8 @@ class CompetitionPatch(In):
     panel_criteria = Criteria()
     # --- group-rules: CompetitionPatch
     # --- awards: CompetitionPatch
+    pass_mark = PassMark()
+    extra_awards = ExtraAwards()
     version = Version()
 
 

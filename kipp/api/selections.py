@@ -13,14 +13,14 @@ from kipp.api.auth import caller, visible_or_404
 from kipp.api.competitions import get_competition
 from kipp.api.responses_base import BINARY, problems
 from kipp.api.responses_judging import RankingOut, SelectionFullOut, SelectionPage, SnapshotOut
-from kipp.api.schemas import In, PageArgs
+from kipp.api.schemas import In, PageArgs, Text
 from kipp.api.serializers import iso
+from kipp.competitions.group_rules import ranking_group
 from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.judging import exports, selections
 from kipp.judging.distribution import distribution
 from kipp.judging.queries import (
-    ROUND_FOR_TIER,
     RoundRanking,
     for_reader,
     load_infos,
@@ -29,6 +29,7 @@ from kipp.judging.queries import (
     selections_page,
 )
 from kipp.judging.ranking import MEAN, ZSCORE
+from kipp.judging.tiers import tier_group, tier_round
 from kipp.models import Competition, Selection
 from kipp.permissions import (
     can_export_results,
@@ -52,10 +53,17 @@ class RankingArgs(In):
         load_default="evaluation", validate=validate.OneOf(("evaluation", "panel"))
     )
     method = fields.String(load_default=MEAN, validate=validate.OneOf((MEAN, ZSCORE)))
+    group = Text(
+        30, 1, metadata={"description": "Rank only this group's entries (z-scores within it)"}
+    )
 
 
 class SelectionIn(In):
-    tier = fields.String(required=True, validate=validate.OneOf(("shortlist", "final")))
+    tier = fields.String(
+        required=True,
+        validate=validate.Length(1, 20),
+        metadata={"description": "shortlist, final or one of the competition's extra award codes"},
+    )
     entry_ids = fields.List(fields.Integer(strict=True), allow_none=True)
     justifications = fields.Dict(
         keys=fields.String(),
@@ -130,12 +138,13 @@ def ranking_json(rr: RoundRanking) -> dict:
     + "Entries without a submitted sheet are listed in `unscored`; `reviewers` (method zscore) "
     "gives each reviewer's mean, sd, sheet count and `deviates` flag.",
 )
-@blp.doc(responses=problems(403))
+@blp.doc(responses=problems(403, 422))
 def ranking(args, competition_id):
     comp = get_competition(competition_id)
     user = caller()
     _forbid_unless(can_view_ranking(user, comp, args["round"]))
-    rr = rank_round(comp, args["round"], args["method"])
+    group = ranking_group(comp, args.get("group"))
+    rr = rank_round(comp, args["round"], args["method"], group)
     body = ranking_json(for_reader(rr, conflicted_agencies(user)))
     # Thousands of rows: plain compact json.dumps (no key sorting, no per-value hook) is several
     # times faster than the framework's encoder; every value here is a plain JSON type.
@@ -149,7 +158,7 @@ def selection_json(sel: Selection, comp: Competition, infos: dict) -> dict:
         "id": sel.id,
         "competition_id": sel.competition_id,
         "tier": sel.tier,
-        "round": ROUND_FOR_TIER[sel.tier],
+        "round": tier_round(sel.tier),
         "status": sel.status,
         "size": sel.size,
         "version": sel.version,
@@ -174,7 +183,7 @@ def selection_json(sel: Selection, comp: Competition, infos: dict) -> dict:
 
 def _full(sel: Selection, comp: Competition) -> dict:
     """A selection with its distribution next to that of the pool it was chosen from."""
-    pool = load_pool(comp, ROUND_FOR_TIER[sel.tier])
+    pool = load_pool(comp, tier_round(sel.tier), tier_group(comp, sel.tier))
     infos = load_infos([se.entry_id for se in sel.entries])
     body = selection_json(sel, comp, infos)
     hidden = conflicted_agencies(caller())  # a reader's distribution leaves out their conflicts
@@ -200,7 +209,8 @@ def _get_selection(selection_id: int) -> tuple[Selection, Competition]:
     SelectionFullOut,
     description="Chair only. Without `entry_ids` the top shortlist_size/final_size by mean; "
     "a split tie answers 409 tie_at_cut with `tied` and `places_left`. `score` values are JSON "
-    "numbers (2 decimals).",
+    "numbers (2 decimals). `tier` may also be an extra award's code (stage final): its group's "
+    "evaluation ranking, `size` places. Entries below the pass mark need a justification.",
 )
 @blp.doc(responses=problems(409))
 def propose(data, competition_id):

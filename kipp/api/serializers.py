@@ -6,6 +6,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from kipp.clock import local
+from kipp.competitions import group_rules
 from kipp.extensions import db
 from kipp.judging import blind
 from kipp.models import Agency, Attachment, Competition, Entry, User
@@ -45,10 +46,7 @@ def competition(c: Competition) -> dict:
         "version": c.version,
         "submission_opens_at": iso(c.submission_opens_at, tz),
         "submission_closes_at": iso(c.submission_closes_at, tz),
-        "groups": {
-            g.code: {"quota": g.quota, "min_implementation_years": g.min_implementation_years}
-            for g in c.groups
-        },
+        "groups": {g.code: group_rules.group_out(g) for g in c.groups},
         "shortlist_size": c.shortlist_size,
         "final_size": c.final_size,
         "evaluators_per_entry": c.evaluators_per_entry,
@@ -57,6 +55,8 @@ def competition(c: Competition) -> dict:
         "panel_criteria": [k.definition() for k in c.round_criteria("panel")],
         # --- group-rules: competition
         # --- awards: competition
+        "pass_mark": float(c.pass_mark) if c.pass_mark is not None else None,
+        "extra_awards": [a.definition() for a in c.extra_awards],
     }
 
 
@@ -111,7 +111,21 @@ def entry(e: Entry, *, blockers: list | None = None, reader: User | None = None)
         }
     if blockers is not None:
         out["missing"] = blockers
+    out |= drafted_by(e, reader)
     return blind.shape_entry(reader, e, out)
+
+
+# Who drafted an entry is the agency's own business (and the secretariat's): reviewers,
+# blind or not, never learn which unit of the agency wrote it.
+DRAFT_READERS = ("admin", "agency", "drafter")
+
+
+def drafted_by(e: Entry, reader: User | None) -> dict:
+    """`drafted_by` (the drafting account's id) and `drafted_by_name`, for the agency, its
+    drafters and admins; null for every other reader and for entries of unknown drafter."""
+    if getattr(reader, "role", None) not in DRAFT_READERS or e.drafted_by is None:
+        return {"drafted_by": None, "drafted_by_name": None}
+    return {"drafted_by": e.drafted_by_id, "drafted_by_name": e.drafted_by.name}
 
 
 def page(query, page: int, per_page: int, dump) -> dict:

@@ -44,7 +44,7 @@ def dump_mine(a: Assignment) -> dict:
 
 def dump_sheet(a: Assignment) -> dict:
     comp = a.entry.competition
-    criteria = comp.round_criteria(a.round)
+    criteria = comp.criteria_of(a.entry.group, a.round)
     values = scoring.current_values(a)
     return {
         "id": a.id,

@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from kipp.clock import local
+from kipp.competitions.award_forms import AwardsFields
 from kipp.competitions.defaults import DEFAULT_GROUPS, EVALUATION_CRITERIA_2023, PANEL_CRITERIA
 from kipp.limits import (
     INT32_MAX,
@@ -51,7 +52,9 @@ TIMEZONES = [
 ]
 # Seconds first: deadlines are enforced to the second, and the input shows them with step=1.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-GROUP_CODES = ("umum", "replikasi")
+GROUP_CODES = ("umum", "replikasi", "khusus")
+# A group left entirely blank on the form is not created (umum and replikasi are required).
+OPTIONAL_GROUPS = ("khusus",)
 GROUP_PARTS = ("quota", "min_years")
 # Upper bounds only: the services say what a too small value means.
 _SIZE = NumberRange(max=SIZE_MAX)
@@ -86,7 +89,7 @@ class CriterionRow(Form):
         }
 
 
-class CompetitionForm(FlaskForm):
+class CompetitionForm(AwardsFields, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     timezone = SelectField(_l("Timezone"), choices=TIMEZONES, default="Asia/Jakarta")
@@ -106,6 +109,21 @@ class CompetitionForm(FlaskForm):
     replikasi_min_years = IntegerField(
         _l("Replikasi: minimum years of implementation"), validators=[InputRequired(), _YEARS]
     )
+    khusus_quota = IntegerField(
+        _l("Khusus: entries per agency"),
+        validators=[Optional(), _SIZE],
+        description=_l("Leave both khusus fields empty for a competition without this group."),
+    )
+    khusus_min_years = IntegerField(
+        _l("Khusus: minimum years of implementation"), validators=[Optional(), _YEARS]
+    )
+    umum_invitation_only = BooleanField(_l("Umum: by invitation only"))
+    replikasi_invitation_only = BooleanField(_l("Replikasi: by invitation only"))
+    khusus_invitation_only = BooleanField(_l("Khusus: by invitation only"))
+    # A group's own evaluation criteria; none: the desk evaluation criteria below.
+    umum_criteria = FieldList(FormField(CriterionRow), min_entries=0)
+    replikasi_criteria = FieldList(FormField(CriterionRow), min_entries=0)
+    khusus_criteria = FieldList(FormField(CriterionRow), min_entries=0)
     shortlist_size = IntegerField(
         _l("Shortlist size (Top 99)"), validators=[InputRequired(), _SIZE]
     )
@@ -137,6 +155,7 @@ class CompetitionForm(FlaskForm):
             "umum_min_years": DEFAULT_GROUPS["umum"]["min_implementation_years"],
             "replikasi_quota": DEFAULT_GROUPS["replikasi"]["quota"],
             "replikasi_min_years": DEFAULT_GROUPS["replikasi"]["min_implementation_years"],
+            "khusus_invitation_only": True,
             "shortlist_size": 99,
             "final_size": 45,
             "evaluators_per_entry": 2,
@@ -169,9 +188,12 @@ class CompetitionForm(FlaskForm):
         }
         for code in GROUP_CODES:
             group = comp.group(code)
-            data[f"{code}_quota"] = group.quota if group else 0
-            data[f"{code}_min_years"] = group.min_implementation_years if group else 0
-        return data
+            blank = None if code in OPTIONAL_GROUPS else 0
+            data[f"{code}_quota"] = group.quota if group else blank
+            data[f"{code}_min_years"] = group.min_implementation_years if group else blank
+            data[f"{code}_invitation_only"] = group.invitation_only if group else False
+            data[f"{code}_criteria"] = [k.definition() for k in group.criteria] if group else []
+        return data | AwardsFields.awards_initial(comp)
 
     def _group_fields(self) -> list:
         return [getattr(self, f"{code}_{part}") for code in GROUP_CODES for part in GROUP_PARTS]
@@ -184,11 +206,21 @@ class CompetitionForm(FlaskForm):
         if self.is_submitted() and not self.groups_posted():
             for f in self._group_fields():  # read-only on the page: nothing to check
                 f.validators = [Optional()]
-        return super().validate(extra_validators)
+        valid = super().validate(extra_validators)
+        for code in OPTIONAL_GROUPS:
+            quota, years = getattr(self, f"{code}_quota"), getattr(self, f"{code}_min_years")
+            if (quota.data is None) != (years.data is None) and not (quota.errors or years.errors):
+                blank = quota if quota.data is None else years
+                blank.errors = [*blank.errors, _l("Fill in both fields of the group, or neither.")]
+                valid = False
+        return valid
 
     def add_spare_rows(self) -> None:
+        self.extra_awards.append_entry()
         self.criteria.append_entry()
         self.panel_criteria.append_entry()
+        for code in GROUP_CODES:
+            getattr(self, f"{code}_criteria").append_entry()
 
     def allow_timezone(self, tz: str) -> None:
         if tz not in {choice.value for choice in self.timezone.choices}:
@@ -215,14 +247,21 @@ class CompetitionForm(FlaskForm):
                 code: {
                     "quota": getattr(self, f"{code}_quota").data,
                     "min_implementation_years": getattr(self, f"{code}_min_years").data,
+                    "invitation_only": bool(getattr(self, f"{code}_invitation_only").data),
+                    "criteria": [
+                        row.form.to_dict()
+                        for row in getattr(self, f"{code}_criteria")
+                        if not row.form.is_blank()
+                    ],
                 }
                 for code in GROUP_CODES
+                if getattr(self, f"{code}_quota").data is not None
             }
             for key in ("criteria", "panel_criteria"):
                 data[key] = [
                     row.form.to_dict() for row in getattr(self, key) if not row.form.is_blank()
                 ]
-        return data
+        return data | self.awards_payload()
 
 
 class StageForm(FlaskForm):

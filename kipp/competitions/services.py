@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 
 from kipp.audit.chain import record
 from kipp.clock import as_utc
+from kipp.competitions import group_rules
+from kipp.competitions.awards import apply_awards, check_awards
 from kipp.competitions.defaults import DEFAULT_GROUPS, PANEL_CRITERIA
 from kipp.errors import InvalidStage, StaleVersion, ValidationFailed
 from kipp.extensions import db
@@ -35,10 +37,7 @@ def snapshot(c: Competition) -> dict:
         "final_size": c.final_size,
         "evaluators_per_entry": c.evaluators_per_entry,
         "blind_review": c.blind_review,
-        "groups": {
-            g.code: {"quota": g.quota, "min_implementation_years": g.min_implementation_years}
-            for g in c.groups
-        },
+        "groups": {g.code: group_rules.group_out(g) for g in c.groups},
         "criteria": [
             {"round": k.round, "code": k.code, "weight": k.weight, "word_limit": k.word_limit}
             for k in c.criteria
@@ -131,7 +130,9 @@ def create_competition(actor: User, data: dict) -> Competition:
     check_criteria(criteria, "criteria", errors)
     check_criteria(panel, "panel_criteria", errors)
     # --- group-rules: check (create)
+    group_rules.check_groups(groups, errors)
     # --- awards: check (create)
+    check_awards(None, data, errors)
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     comp = Competition(
@@ -154,7 +155,9 @@ def create_competition(actor: User, data: dict) -> Competition:
     ]
     comp.criteria = _criteria_rows(criteria, "evaluation") + _criteria_rows(panel, "panel")
     # --- group-rules: apply (create)
+    group_rules.apply_groups(comp, groups)
     # --- awards: apply (create)
+    apply_awards(None, comp, data)
     db.session.add(comp)
     db.session.flush()
     record(
@@ -209,7 +212,10 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
         if key in data:
             check_criteria(data[key], key, errors)
     # --- group-rules: check (update)
+    if "groups" in data:
+        group_rules.check_groups(data["groups"], errors)
     # --- awards: check (update)
+    check_awards(comp, data, errors)
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     before = snapshot(comp)
@@ -239,7 +245,10 @@ def update_competition(actor: User, comp: Competition, data: dict) -> Competitio
             rounds["panel"], "panel"
         )
     # --- group-rules: apply (update)
+    if "groups" in data:
+        group_rules.apply_groups(comp, data["groups"])
     # --- awards: apply (update)
+    apply_awards(actor, comp, data)
     db.session.flush()
     record(
         actor,

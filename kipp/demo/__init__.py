@@ -39,6 +39,7 @@ from kipp.competitions.stages import move_stage
 from kipp.demo.directory import fix_by_decree, seed_directory
 from kipp.demo.entries import ClosedYear, open_year_drafts
 from kipp.demo.finished import seed_finished_year
+from kipp.demo.group_rules import OPEN_YEAR_GROUPS, invite_former_winners
 from kipp.demo.people import AGENCIES, CONFLICTS, DEMO_AGENCY, DEMO_PASSWORD, USERS
 from kipp.entries.services import create_entry
 from kipp.extensions import db
@@ -98,18 +99,18 @@ def _people(made: Counter) -> tuple[User, dict[str, Agency], dict[str, User]]:
 
 
 def _competition(
-    admin: User, name: str, year: int, opens: datetime, closes: datetime, **sizes: int
+    admin: User, name: str, year: int, opens: datetime, closes: datetime, **sizes: int | dict
 ):
     return create_competition(
         admin,
         {
+            "groups": DEFAULT_GROUPS,
             **sizes,
             "name": name,
             "year": year,
             "timezone": "Asia/Jakarta",
             "submission_opens_at": opens,
             "submission_closes_at": closes,
-            "groups": DEFAULT_GROUPS,
             "criteria": EVALUATION_CRITERIA_2023,
             "panel_criteria": PANEL_CRITERIA,
         },
@@ -153,7 +154,7 @@ def _open_year(admin: User, agency_user: User) -> int:
     today = local(now(), "Asia/Jakarta").date()
     opens = datetime.combine(today - timedelta(days=30), time(8, 0), tzinfo=WIB)
     closes = datetime.combine(today + timedelta(days=60), time(23, 59, 59), tzinfo=WIB)
-    comp = _competition(admin, OPEN_YEAR, 2027, opens, closes)
+    comp = _competition(admin, OPEN_YEAR, 2027, opens, closes, groups=OPEN_YEAR_GROUPS)
     move_stage(admin, comp, "submission")
     drafts = open_year_drafts(comp, today)
     for data in drafts:
@@ -199,9 +200,19 @@ def seed() -> str:
     if done := seed_finished_year(admin, agencies.values(), users):
         created.append(done)
     # --- group-rules: demo
+    if n := invite_former_winners(admin, _find(OPEN_YEAR), DEMO_AGENCY):
+        created.append(f"{n} agencies invited into the khusus group of {OPEN_YEAR}")
     # --- awards: demo
+    # KIPP 2025's extra award "Top 5 Replikasi" is played inside seed_finished_year
+    # (kipp.demo.awards): it must be selected in stage final, before the year is awarded.
     # --- drafters: demo
+    from kipp.demo.drafters import seed_drafters  # noqa: PLC0415  (kept beside its marker)
+
+    if done := seed_drafters(admin, users.get("agency@kipp.demo"), _find(OPEN_YEAR), users):
+        created.append(done)
     # --- schedule: demo
+    # KIPP 2025's presentation schedule is planned inside seed_finished_year (kipp.demo.schedule),
+    # after its shortlist is fixed, so that the year's audit chain stays in time order.
     head = "KIPP demo data: " + (
         "created " + "; ".join(created) + "." if created else "already loaded, nothing created."
     )

@@ -10,10 +10,11 @@ rankings to its certificates the way the secretariat and the chair would:
   the ranking (`amend`: new snapshot hash, amendment history);
 - the decree is recorded with its signed PDF (`record_decree`, `attach_decree_file`), the
   competition moves on (`move_stage`, whose publication guards pass);
-- the same for the final tier, with one dismissed objection; the year is awarded and the Top 9
-  finalists get their certificates (`issue_certificate`, rendered in-process: ~0.1 s each, so
-  the other Top 20 entries are left to the secretariat's certificate job, which the demo can
-  then show).
+- the same for the final tier, with one dismissed objection; then the extra award "Top 5
+  Replikasi" (`kipp.demo.awards`: proposed, finalised, published, decreed); the year is
+  awarded, the award's holders and the Top 9 finalists get their certificates
+  (`issue_certificate`, rendered in-process: ~0.1 s each, so the other Top 20 entries are left
+  to the secretariat's certificate job, which the demo can then show).
 Guarantees:
 - Idempotent: nothing happens when a competition named "KIPP 2025" exists (returns None).
 - Deterministic (fixed random seed and dates); every decision is on the competition's audit
@@ -36,9 +37,12 @@ from flask import current_app
 
 from kipp.audit.chain import record
 from kipp.competitions.stages import move_stage
+from kipp.demo.awards import LABEL as AWARD_LABEL
+from kipp.demo.awards import award_certificates, define_award, play_award
 from kipp.demo.decree_pdf import text_pdf
 from kipp.demo.directory import YEARS, eligible_entries, finals_of, new_competition
 from kipp.demo.replay import Replay, replayed
+from kipp.demo.schedule import seed_schedule
 from kipp.documents.certificates import certificate_subjects, issue_certificate
 from kipp.extensions import db
 from kipp.judging import selections
@@ -132,6 +136,7 @@ def seed_finished_year(
     chair = users["chair@kipp.demo"]
     with replayed(_at(2, 10)) as clock:
         comp = new_competition(admin, NAME, YEAR)
+        define_award(admin, comp)  # Top 5 Replikasi (kipp.demo.awards)
         clock.set(_at(7, 31))
         entries = eligible_entries(
             rng, comp, list(agencies), 70, [e for y in YEARS for e in finals_of(f"KIPP {y}")]
@@ -139,30 +144,35 @@ def seed_finished_year(
         n = _sheets(rng, comp, entries, [users[e] for e in EVALUATORS], "evaluation", (7, 20))
         _jump(admin, comp, "shortlist", entries=len(entries), sheets=n)
         shortlist = _tier(clock, admin, chair, comp, "shortlist")
+        clock.set(_at(8, 25))
+        planned = seed_schedule(admin, users)  # the panel's presentations, 15-16 September
         move_stage(admin, comp, "panel")
         shortlisted = [db.session.get(Entry, e) for e in listed_ids(shortlist)]
         clock.set(_at(9, 30))
         n = _sheets(rng, comp, shortlisted, [users[e] for e in PANELISTS], "panel", (9, 15))
         _jump(admin, comp, "final", sheets=n)
         _tier(clock, admin, chair, comp, "final")
+        play_award(clock, admin, chair, comp)
         move_stage(admin, comp, "awarded")
         clock.set(_at(11, 10))
         finalists = [e for e, award in certificate_subjects(comp.id) if award == "final"]
         issued = [issue_certificate(e) for e in finalists]
+        holders = award_certificates(comp)
     return (
         f"{NAME} awarded: Top 20 and Top 9 published, {len(OBJECTIONS)} objections answered "
         f"(1 upheld, its place refilled), both decrees recorded, {len(issued)} finalists' "
-        "certificates issued"
+        f"certificates issued; {AWARD_LABEL} published and decreed, its {holders} "
+        f"certificates issued; {planned}"
     )
 
 
 def _sheets(rng, comp, entries, reviewers, round_, when) -> int:
     """Submitted sheets of every reviewer for every entry, with distinct means per entry."""
-    weights = {c.code: c.weight for c in comp.round_criteria(round_)}
     bases = rng.sample(range(6_000, 9_600), len(entries))
     at = _at(*when)
     made = 0
     for entry, base in zip(entries, bases, strict=True):
+        weights = {c.code: c.weight for c in comp.criteria_of(entry.group, round_)}
         spread = [Decimal(d) for d in (-150, 0, 150)][: len(reviewers)]
         for user, delta in zip(reviewers, spread, strict=True):
             value = (Decimal(base) + delta) / 100

@@ -1,12 +1,14 @@
 """Award certificates: who gets one, serials and check codes, issuing, revoking, verifying.
 
 Guarantees
-- Subjects: every entry of a finalised selection of the competition, once, at its highest tier
-  (`final` beats `shortlist`).
+- Subjects: every entry of a finalised selection of the competition, once per award it holds
+  (`kipp.documents.held_awards`: its highest built-in tier, `final` beating `shortlist`, and
+  each extra award), printed with the award's label. A job's item is an entry and issues all
+  of that entry's certificates.
 - Serials and public codes: `kipp.documents.codes`. An entry belongs to one competition and
-  gets at most one certificate, so serials are unique and known before anything is written.
-  One row per (competition, entry): the schema's unique constraint decides when two workers
-  race, and the loser keeps the winner's row.
+  gets at most one certificate per award, so serials are unique and known before anything is
+  written. One row per (competition, entry, award): the schema's unique constraint decides
+  when two workers race, and the loser keeps the winner's row.
 - Issuing is idempotent: the first call renders and stores the PDF, then writes the row;
   later calls return the row untouched (same serial, same bytes, no re-render). Only when the
   row's file is missing (storage lost or restored from an older copy) is the PDF rendered
@@ -33,17 +35,19 @@ from sqlalchemy.exc import IntegrityError
 from kipp.audit.chain import record
 from kipp.clock import local, now
 from kipp.documents import render, storage
-from kipp.documents.codes import (
+from kipp.documents.codes import (  # format_serial: the built-in tier's serial, re-exported
     SERIAL,
-    format_serial,
+    format_serial,  # noqa: F401
     parse_code,
     public_code,
     qr_svg,
     verify_url,
 )
+from kipp.documents.held_awards import Held, award_serial, certificate_labels, held_awards
 from kipp.errors import InvalidStage, Locked, NotFound, ValidationFailed
 from kipp.extensions import db
-from kipp.models import Certificate, Competition, Entry, Selection, SelectionEntry, User
+from kipp.models import Certificate, Competition, Entry, User
+from kipp.models.awards import BUILTIN_TIERS
 from kipp.permissions import can_download_certificate
 
 log = logging.getLogger(__name__)
@@ -58,29 +62,10 @@ DEFAULT_SIGNATORY_NAME = "Kementerian PANRB"
 
 
 # ----------------------------------------------------------------- who gets what
-def _final_tiers(competition_id: int, entry_id: int | None = None):
-    query = (
-        select(SelectionEntry.entry_id, Selection.tier, Selection.size)
-        .join(Selection, Selection.id == SelectionEntry.selection_id)
-        .where(Selection.competition_id == competition_id, Selection.status == "final")
-    )
-    if entry_id is not None:
-        query = query.where(SelectionEntry.entry_id == entry_id)
-    return db.session.execute(query).all()
-
-
-def _highest(rows) -> dict[int, tuple[str, int]]:
-    best: dict[int, tuple[str, int]] = {}
-    for entry_id, tier, size in rows:
-        if tier == "final" or entry_id not in best:
-            best[entry_id] = (tier, size)
-    return best
-
-
 def certificate_subjects(competition_id: int) -> list[tuple[int, str]]:
-    """(entry_id, award) for every entry of a finalised selection, by entry id, except those
-    disqualified after an upheld objection (kipp.publication)."""
-    best = _highest(_final_tiers(competition_id))
+    """(entry_id, award) for every award held by an entry of a finalised selection, by entry id
+    (built-in tier first), except entries disqualified after an upheld objection."""
+    held = held_awards(db.session.get(Competition, competition_id))
     out = set(
         db.session.scalars(
             select(Entry.id).where(
@@ -88,39 +73,35 @@ def certificate_subjects(competition_id: int) -> list[tuple[int, str]]:
             )
         )
     )
-    return [(entry_id, best[entry_id][0]) for entry_id in sorted(best) if entry_id not in out]
+    return [(e, h.award) for e in sorted(held) if e not in out for h in held[e]]
 
 
 def certificate_entry_ids(competition_id: int) -> list[int]:
     """The entries a certificate job renders: those of `certificate_subjects`."""
-    return [entry_id for entry_id, _award in certificate_subjects(competition_id)]
-
-
-def award_labels(award: str, size: int, year: int) -> tuple[str, str]:
-    """("Top 45 Inovasi Pelayanan Publik 2026", "Top 45 Public Service Innovations 2026")."""
-    return (
-        f"Top {size} Inovasi Pelayanan Publik {year}",
-        f"Top {size} Public Service Innovations {year}",
-    )
-
-
-def _award_size(cert: Certificate, comp: Competition) -> int:
-    best = _highest(_final_tiers(comp.id, cert.entry_id)).get(cert.entry_id)
-    if best is not None and best[0] == cert.award:
-        return best[1]
-    return comp.final_size if cert.award == "final" else comp.shortlist_size
+    return sorted({entry_id for entry_id, _award in certificate_subjects(competition_id)})
 
 
 def find(serial: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.serial == serial))
 
 
-def for_entry(entry: Entry) -> Certificate | None:
-    return db.session.scalar(
-        select(Certificate).where(
-            Certificate.competition_id == entry.competition_id, Certificate.entry_id == entry.id
-        )
+def for_entry(entry: Entry, award: str | None = None) -> Certificate | None:
+    """The entry's certificate for `award`; without `award` its main one (the built-in tier's,
+    else its first extra award's)."""
+    certs = entry_certificates(entry)
+    if award is not None:
+        return next((c for c in certs if c.award == award), None)
+    return certs[0] if certs else None
+
+
+def entry_certificates(entry: Entry) -> list[Certificate]:
+    """Every certificate row of the entry: the built-in tier's first, then by id."""
+    rows = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.competition_id == entry.competition_id, Certificate.entry_id == entry.id)
+        .order_by(Certificate.id)
     )
+    return sorted(rows, key=lambda c: c.award not in BUILTIN_TIERS)
 
 
 # ----------------------------------------------------------------- issuing
@@ -136,8 +117,7 @@ def certificate_context(cert: Certificate, size: int | None = None) -> dict:
     entry = cert.entry
     comp = entry.competition
     config = current_app.config
-    size = size if size is not None else _award_size(cert, comp)
-    label_id, label_en = award_labels(cert.award, size, comp.year)
+    label_id, label_en = certificate_labels(cert, comp, size)
     date_id, date_en = dates(cert.issued_at, comp.timezone)
     code = public_code(cert.serial)
     url = verify_url(code)
@@ -178,6 +158,7 @@ def _insert(cert: Certificate) -> Certificate:
             select(Certificate).where(
                 Certificate.competition_id == cert.competition_id,
                 Certificate.entry_id == cert.entry_id,
+                Certificate.award == cert.award,
             )
         )
         if existing is None:
@@ -187,17 +168,31 @@ def _insert(cert: Certificate) -> Certificate:
 
 
 def issue_certificate(entry_id: int) -> Certificate:
-    """The entry's certificate, created and rendered on the first call (see the module
-    guarantees). Raises NotFound for an unknown entry and InvalidStage outside stage `awarded`
-    or for an entry in no finalised selection.
+    """Every certificate of the entry (one per award held), each created and rendered on the
+    first call (see the module guarantees); returns the main one (`for_entry`). Raises NotFound
+    for an unknown entry and InvalidStage outside stage `awarded` or for an entry in no
+    finalised selection."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound(_("Not found."))
+    comp = entry.competition
+    held = held_awards(comp, entry.id).get(entry.id, [])
+    issued = {c.award: c for c in entry_certificates(entry)}
+    if not held and not issued:
+        if comp.stage != "awarded":
+            raise InvalidStage(_("Certificates are issued in stage awarded only."))
+        raise InvalidStage(_("This entry is in no finalised selection."))
+    out = [_issue_one(entry, h, issued.pop(h.award, None)) for h in held]
+    out += [_issue_one(entry, None, c) for c in issued.values()]  # issued, file to restore
+    return out[0]
+
+
+def _issue_one(entry: Entry, held: Held | None, cert: Certificate | None) -> Certificate:
+    """One certificate of the entry, for `held` (or the existing row `cert`).
 
     The PDF is rendered and stored before the row is written, so no write lock is held while
     rendering; the row is flushed and the caller commits. A crash before the commit leaves an
     orphan file and no row (nothing was issued); a row whose file is gone is rendered again."""
-    entry = db.session.get(Entry, entry_id)
-    if entry is None:
-        raise NotFound(_("Not found."))
-    cert = for_entry(entry)
     if cert is not None and storage.exists(cert.stored_name):
         return cert
     size = None
@@ -205,15 +200,13 @@ def issue_certificate(entry_id: int) -> Certificate:
         comp = entry.competition
         if comp.stage != "awarded":
             raise InvalidStage(_("Certificates are issued in stage awarded only."))
-        best = _highest(_final_tiers(comp.id, entry.id)).get(entry.id)
-        if best is None:
-            raise InvalidStage(_("This entry is in no finalised selection."))
-        award, size = best
+        size = held.size
         cert = Certificate(
             competition_id=comp.id,
             entry_id=entry.id,
-            serial=format_serial(comp.year, entry.id),
-            award=award,
+            serial=award_serial(comp.year, entry.id, held.award),
+            award=held.award,
+            label=held.label,
             issued_at=now().replace(microsecond=0),
         )
         cert.entry = entry
@@ -269,7 +262,7 @@ def verify_code(code: str) -> dict | None:
     if cert is None:
         return None
     entry, comp = cert.entry, cert.entry.competition
-    label, label_en = award_labels(cert.award, _award_size(cert, comp), comp.year)
+    label, label_en = certificate_labels(cert, comp)
     revoked = cert.revoked_at is not None
     return {
         "valid": not revoked,

@@ -1,7 +1,8 @@
 """Certificate serials and the public check codes printed on them (and in their QR code).
 
 Guarantees
-- Serial `KIPP-<year>-<6 digits>`: the entry's id, zero-padded (more digits past 999,999).
+- Serial `KIPP-<year>-<6 digits>`: the entry's id, zero-padded (more digits past 999,999);
+  an extra award's certificate adds `-<AWARD CODE>` (kipp/documents/held_awards.py).
 - Public code `<serial>-<check>`: `check` is HMAC-SHA256 of the serial keyed with the app's
   KIPP_CERTIFICATE_KEY (domain-separated), its first 40 bits in Crockford base32 (digits and
   letters without I, L, O, U), 8 characters. Parsing ignores case and reads O as 0 and I/L as 1
@@ -21,8 +22,9 @@ from flask import current_app
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CHECK_LENGTH = 8  # 8 × 5 = 40 bits
-_CODE = re.compile(r"(KIPP-\d{4}-\d{6,12})-([0-9A-Z]{8})")
-SERIAL = re.compile(r"KIPP-\d{4}-\d{6,12}")
+# An extra award's certificate appends `-<AWARD CODE>` to the entry's serial.
+_CODE = re.compile(r"(KIPP-\d{4}-\d{6,12}(?:-[A-Z][A-Z0-9_]{0,14})?)-([0-9A-Z]{8})")
+SERIAL = re.compile(r"KIPP-\d{4}-\d{6,12}(?:-[A-Z][A-Z0-9_]{0,14})?")
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 

@@ -66,7 +66,7 @@ def score_sheet_subjects(competition_id: int, round_: str | None = None) -> list
 
 def _round_data(entry: Entry, round_: str, assignments: list[Assignment]) -> dict | None:
     comp = entry.competition
-    criteria = comp.round_criteria(round_)
+    criteria = comp.criteria_of(entry.group, round_)
     submitted = [a for a in assignments if a.status == "submitted" and a.total is not None]
     if not submitted:
         return None
@@ -222,13 +222,14 @@ def recap_data(sel: Selection) -> dict:
         }
         for p in snap.get("places", [])
     ]
-    return {
+    award = comp.extra_award(sel.tier)  # an extra award names itself (built-in tiers: no key)
+    return ({"award_label": award.label} if award is not None else {}) | {
         "selection_id": sel.id,
         "competition": comp.name,
         "year": comp.year,
         "tier": sel.tier,
         "size": sel.size,
-        "round": snap.get("round", ROUND_FOR_TIER[sel.tier]),
+        "round": snap.get("round", ROUND_FOR_TIER.get(sel.tier, "evaluation")),
         "method": snap.get("method", ""),
         "sha256": sel.snapshot_sha256,
         "finalized_at": stamp(sel.finalized_at, comp.timezone),

@@ -174,7 +174,7 @@ def editor_messages(server_now: datetime) -> dict:
     server's clock (the live countdown corrects the browser's clock with it).
 
     `gettext` without variables returns the pattern unformatted; plural patterns come from
-    the catalogue directly (their msgids are extracted from `kipp.entries.queries`)."""
+    the catalogue directly (their msgids are extracted from `kipp.entries.timing`)."""
     t = get_translations()
 
     def forms(one: str, many: str) -> list[str]:

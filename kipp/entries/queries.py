@@ -1,10 +1,12 @@
-"""Read helpers for the agency pages: the dashboard and the editor's checklist.
+"""Read helpers for the agency's dashboard (and a drafter's): quotas, rows and what blocks.
 
 Guarantees: nothing here writes. The dashboard costs a fixed number of queries whatever the
 number of entries (competitions with their groups and criteria, the agency's entries with their
-attachments, one grouped count for the quotas). Whether the submit button is enabled is decided
-with the same rules the submit service applies (stage, window, quota, blockers); the service
-still has the last word at the moment of submission.
+attachments and drafters, one grouped count for the quotas). Whether the submit button is
+enabled is decided with the same rules the submit service applies (stage, window, quota,
+blockers); the service still has the last word at the moment of submission. The editor's
+checklist: `kipp.entries.checklist`; countdowns: `kipp.entries.timing`; API lists:
+`kipp.entries.listing`.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ from datetime import datetime
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kipp.clock import local, now
-from kipp.entries.checks import blockers, closing_day
-from kipp.entries.rules import word_count, years_before
+from kipp.clock import now
+from kipp.entries.checks import blockers
+from kipp.entries.timing import can_create, countdown, when
 from kipp.extensions import db
 from kipp.models import Competition, Entry, Stage
-from kipp.screening.flag_queries import flagged_ids
 from kipp.screening.reasons import label
 
 
@@ -58,47 +59,6 @@ class Panel:
     quotas: list[GroupQuota]
     rows: list[EntryRow]
     focus: bool = False
-
-
-def duration_text(seconds: float) -> str:
-    """ "3 days 4 hours", "5 hours 2 minutes" or "12 minutes": two units at most."""
-    minutes = int(seconds // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-
-    def unit(n: int, which: str) -> str:
-        if which == "d":
-            return ngettext("%(num)d day", "%(num)d days", n)
-        if which == "h":
-            return ngettext("%(num)d hour", "%(num)d hours", n)
-        return ngettext("%(num)d minute", "%(num)d minutes", n)
-
-    if days:
-        return f"{unit(days, 'd')} {unit(hours, 'h')}"
-    if hours:
-        return f"{unit(hours, 'h')} {unit(mins, 'm')}"
-    if mins:
-        return unit(mins, "m")
-    return _("less than a minute")
-
-
-def countdown(comp: Competition, at: datetime | None = None) -> str:
-    at = at or now()
-    if at < comp.submission_opens_at:
-        return _(
-            "Opens in %(time)s", time=duration_text((comp.submission_opens_at - at).total_seconds())
-        )
-    if at > comp.submission_closes_at:
-        return _("Submission closed")
-    return _("%(time)s left", time=duration_text((comp.submission_closes_at - at).total_seconds()))
-
-
-def when(value: datetime, comp: Competition) -> str:
-    return local(value, comp.timezone).strftime("%d-%m-%Y %H:%M %Z")
-
-
-def can_create(comp: Competition, at: datetime | None = None) -> bool:
-    return comp.stage == Stage.SUBMISSION and (at or now()) <= comp.submission_closes_at
 
 
 def submit_block(
@@ -159,31 +119,6 @@ def quota_usage(agency_id: int, comp_ids: list[int]) -> dict[tuple[int, str], in
     return {(cid, group): n for cid, group, n in rows}
 
 
-def listing(competition_id: int, own_agency_id: int | None, filters: dict) -> Select:
-    """The competition's entries in id order, as a select to page through: only those of
-    `own_agency_id` when given (an agency's own list), narrowed by the `status`, `group`,
-    `agency_id` and `flag` values of `filters` that are not None."""
-    query = select(Entry).where(Entry.competition_id == competition_id).order_by(Entry.id)
-    if own_agency_id is not None:
-        query = query.where(Entry.agency_id == own_agency_id)
-    for key in ("status", "group", "agency_id"):
-        if filters.get(key) is not None:
-            query = query.where(getattr(Entry, key) == filters[key])
-    if filters.get("flag") is not None:  # an eligibility flag code (kipp/screening/flags.py)
-        comp = db.session.get(Competition, competition_id)
-        query = query.where(Entry.id.in_(flagged_ids(comp, filters["flag"])))
-    return query
-
-
-def in_competition(competition_id: int, ids: list[int]) -> list[Entry]:
-    """The entries among `ids` that belong to the competition; others are left out."""
-    return list(
-        db.session.scalars(
-            select(Entry).where(Entry.id.in_(ids), Entry.competition_id == competition_id)
-        )
-    )
-
-
 def group_quotas(comp: Competition, usage: dict[tuple[int, str], int]) -> list[GroupQuota]:
     return [GroupQuota(g.code, g.quota, usage.get((comp.id, g.code), 0)) for g in comp.groups]
 
@@ -201,8 +136,12 @@ def entry_row(entry: Entry, quotas: list[GroupQuota], at: datetime | None = None
     return row
 
 
-def dashboard(agency_id: int, at: datetime | None = None) -> list[Panel]:
-    """Every launched competition with the agency's entries, the focused one first.
+def dashboard(
+    agency_id: int, at: datetime | None = None, drafted_by_id: int | None = None
+) -> list[Panel]:
+    """Every launched competition with the agency's entries, the focused one first; with
+    `drafted_by_id` (a drafter's dashboard) only the entries that account drafted. The quotas
+    always count the whole agency's submitted entries.
 
     The focus is the competition in stage `submission` (the most recent if several);
     the others follow, most recent first.
@@ -218,16 +157,15 @@ def dashboard(agency_id: int, at: datetime | None = None) -> list[Panel]:
     ).all()
     ids = [c.id for c in comps]
     usage = quota_usage(agency_id, ids)
-    entries = (
-        db.session.scalars(
-            select(Entry)
-            .where(Entry.agency_id == agency_id, Entry.competition_id.in_(ids))
-            .options(selectinload(Entry.attachments))
-            .order_by(Entry.id)
-        ).all()
-        if ids
-        else []
+    query = (
+        select(Entry)
+        .where(Entry.agency_id == agency_id, Entry.competition_id.in_(ids))
+        .options(selectinload(Entry.attachments), selectinload(Entry.drafted_by))
+        .order_by(Entry.id)
     )
+    if drafted_by_id is not None:
+        query = query.where(Entry.drafted_by_id == drafted_by_id)
+    entries = db.session.scalars(query).all() if ids else []
     panels = []
     for comp in comps:
         quotas = group_quotas(comp, usage)
@@ -239,64 +177,3 @@ def dashboard(agency_id: int, at: datetime | None = None) -> list[Panel]:
         panels.remove(focus)
         panels.insert(0, focus)
     return panels
-
-
-def checklist(comp: Competition, entry: Entry | None) -> list[dict]:
-    """The editor's aside: {label, text, ok} where ok is True, False or None (advice only)."""
-    items = []
-    day = closing_day(comp)
-    for g in comp.groups:
-        if entry is not None and entry.group != g.code:
-            continue
-        latest = years_before(day, g.min_implementation_years)
-        ok = None
-        if entry is not None and entry.started_on is not None:
-            ok = entry.started_on <= latest
-        items.append(
-            {
-                "label": _("Implementation age"),
-                "text": ngettext(
-                    "Group %(group)s: started on %(date)s or earlier (%(num)d year by the "
-                    "closing date).",
-                    "Group %(group)s: started on %(date)s or earlier (%(num)d years by the "
-                    "closing date).",
-                    g.min_implementation_years,
-                    group=g.code.capitalize(),
-                    date=latest.strftime("%d-%m-%Y"),
-                ),
-                "ok": ok,
-            }
-        )
-    kinds = {a.kind for a in entry.attachments} if entry is not None else set()
-    items.append(
-        {
-            "label": _("Required documents"),
-            "text": _("Attach the decree (SK) on the innovator; missing documents fail screening."),
-            "ok": "decree" in kinds if entry is not None else None,
-        }
-    )
-    items.append(
-        {
-            "label": _("Video"),
-            "text": _("A link to a video of at most 5 minutes."),
-            "ok": bool(entry.video_url) if entry is not None else None,
-        }
-    )
-    answers = (entry.answers or {}) if entry is not None else {}
-    for c in comp.round_criteria("evaluation"):
-        if c.word_limit is None:
-            continue
-        count = word_count(answers.get(c.code))
-        items.append(
-            {
-                "label": _("Word limit"),
-                "text": _(
-                    "%(name)s: %(count)d of at most %(limit)d words.",
-                    name=c.name,
-                    count=count,
-                    limit=c.word_limit,
-                ),
-                "ok": count <= c.word_limit if entry is not None else None,
-            }
-        )
-    return items

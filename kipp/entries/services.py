@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from kipp.audit.chain import record
 from kipp.clock import now
+from kipp.competitions.group_rules import check_invited
 from kipp.competitions.services import check_version
 from kipp.entries.attachments import add_attachment, delete_attachment
 from kipp.entries.checks import EDITABLE, blockers, check_window, clean, validate_fields
@@ -34,11 +35,13 @@ def snapshot(entry: Entry) -> dict:
 def create_entry(actor: User, comp: Competition, data: dict) -> Entry:
     check_window(comp, submitting=False)
     data = clean(data)
+    check_invited(comp, actor.agency_id, data.get("group"))
     merged = {"answers": {}, **data}
     validate_fields(comp, {"title": data.get("title", ""), **data}, merged)
     entry = Entry(
         competition_id=comp.id,
         agency_id=actor.agency_id,
+        drafted_by_id=actor.id,  # a drafter sees only what it drafted
         status="draft",
         **({"summary": "", "answers": {}} | data),
     )
@@ -59,6 +62,7 @@ def update_entry(actor: User, entry: Entry, data: dict) -> Entry:
     check_version(entry, data.get("version"))
     data = clean(data)
     merged = {k: getattr(entry, k) for k in EDITABLE} | data | {"id": entry.id}
+    check_invited(entry.competition, entry.agency_id, merged.get("group"))
     validate_fields(entry.competition, data, merged)
     before = snapshot(entry)
     for key, value in data.items():
@@ -114,6 +118,7 @@ def submit_entry(actor: User, entry: Entry) -> Entry:
     check_window(comp, submitting=True)
     # Serialise submits of one agency so the quota cannot be overrun by a race.
     db.session.execute(select(Agency.id).where(Agency.id == entry.agency_id).with_for_update())
+    check_invited(comp, entry.agency_id, entry.group)
     group = comp.group(entry.group)
     if group and quota_used(entry.agency_id, comp.id, entry.group) >= group.quota:
         raise QuotaExceeded(

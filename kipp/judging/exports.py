@@ -4,8 +4,9 @@ Guarantees
 - Rows: every entry of the competition except drafts, by id, with its agency, kind, province,
   3T status, group, status, the evaluation and panel `mean` scores and ranks (empty when the
   entry is not ranked in that round) and its tier from the finalised selections (`final`
-  beats `shortlist`; empty otherwise). The same ranking rules as the ranking page apply, and
-  the same reader filter: a reader never gets the rows of agencies they conflict with.
+  beats `shortlist`; empty otherwise; extra awards are not counted). The same ranking rules
+  as the ranking page apply, and the same reader filter: a reader never gets the rows of
+  agencies they conflict with.
 - A constant number of SQL statements (entries, two per round, one for finalised tiers).
 - CSV is UTF-8 with a byte-order mark (Excel opens it with the right characters), comma
   separated, CRLF line ends. Scores are written with exactly 2 decimals.
@@ -28,7 +29,7 @@ from sqlalchemy import select
 from kipp.extensions import db
 from kipp.judging.queries import load_entries, rank_round
 from kipp.judging.ranking import MEAN
-from kipp.models import Competition, Selection, SelectionEntry
+from kipp.models import TIERS, Competition, Selection, SelectionEntry
 
 COLUMNS = (
     "entry_id",
@@ -69,7 +70,11 @@ def _tiers(comp: Competition) -> dict[int, str]:
     rows = db.session.execute(
         select(SelectionEntry.entry_id, Selection.tier)
         .join(Selection, Selection.id == SelectionEntry.selection_id)
-        .where(Selection.competition_id == comp.id, Selection.status == "final")
+        .where(
+            Selection.competition_id == comp.id,
+            Selection.status == "final",
+            Selection.tier.in_(TIERS),  # the built-in tiers; extra awards are not a tier here
+        )
     )
     tiers: dict[int, str] = {}
     for entry_id, tier in rows:

@@ -103,7 +103,8 @@ class ScoreSheetForm(FlaskForm):
 def score_form(assignment: Assignment, *, formdata=None) -> ScoreSheetForm:
     """The sheet form of `assignment`'s round, filled from `formdata` (a POST) or else from the
     saved sheet (values shown with 2 decimals, as stored)."""
-    criteria = assignment.entry.competition.round_criteria(assignment.round)
+    entry = assignment.entry
+    criteria = entry.competition.criteria_of(entry.group, assignment.round)
     attrs = {score_field(c.code): StringField(c.name, validators=[Optional()]) for c in criteria}
     attrs["criteria_codes"] = tuple(c.code for c in criteria)
     form_class = type("RoundScoreSheetForm", (ScoreSheetForm,), attrs)

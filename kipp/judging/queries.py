@@ -19,7 +19,7 @@ Guarantees
   with; ranks and the cut are those of the whole round (ranked before filtering).
 - Ranking, ties, flags and cuts are those of `kipp.judging.ranking.rank_mean` and
   `kipp.judging.zscore.rank_zscore`; the cut size is `shortlist_size` for evaluation and
-  `final_size` for panel.
+  `final_size` for panel. An evaluation `mean` ranking flags `below_pass_mark` (the pass mark).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sqlalchemy.orm import selectinload
 from kipp.competitions.queries import competitions
 from kipp.extensions import db
 from kipp.judging.conflicts import replacements_missing
-from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, rank_mean
+from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, flag_below_pass_mark, rank_mean
 from kipp.judging.zscore import rank_zscore
 from kipp.models import Agency, Assignment, Competition, Entry, Selection, SelectionEntry, User
 
@@ -122,9 +122,11 @@ def finalised_shortlist_ids(comp: Competition):
     )
 
 
-def load_pool(comp: Competition, round_: str) -> dict[int, EntryInfo]:
-    """The entries a round ranks, by id (one statement)."""
+def load_pool(comp: Competition, round_: str, group: str | None = None) -> dict[int, EntryInfo]:
+    """The entries a round ranks, by id (one statement); with `group`, that group's only."""
     query = select(*_ENTRY_COLUMNS).join(Agency, Agency.id == Entry.agency_id)
+    if group is not None:
+        query = query.where(Entry.group == group)
     if round_ == "evaluation":
         query = query.where(Entry.competition_id == comp.id, Entry.status == "eligible")
     elif round_ == "panel":
@@ -227,14 +229,20 @@ def for_reader(rr: RoundRanking, hidden_agencies: Collection[int]) -> RoundRanki
     return replace(rr, ranking=ranking, entries=entries)
 
 
-def rank_round(comp: Competition, round_: str, method: str = MEAN) -> RoundRanking:
-    """Rank one round of `comp` by `method` (two SQL statements in all)."""
+def rank_round(
+    comp: Competition, round_: str, method: str = MEAN, group: str | None = None
+) -> RoundRanking:
+    """Rank one round of `comp` by `method` (two SQL statements in all). With `group` only that
+    group's entries are ranked: sheets of other entries take no part, so z-scores are
+    standardised within the group."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
-    pool = load_pool(comp, round_)
+    pool = load_pool(comp, round_, group)
     sheets, expected, names = load_sheets(comp, round_, set(pool), names=method == ZSCORE)
     rank = rank_mean if method == MEAN else rank_zscore
     ranking = rank(sheets, pool.keys(), expected, cut_size(comp, round_))
+    if round_ == "evaluation":  # the pass mark judges evaluation scores only
+        ranking = flag_below_pass_mark(ranking, comp.pass_mark)
     return RoundRanking(comp.id, round_, ranking, pool, names)
 
 
@@ -248,7 +256,7 @@ def selection_criteria(sel: Selection, comp: Competition) -> list[dict]:
     """The criteria frozen in a final selection's snapshot; the current ones otherwise."""
     if sel.status == "final" and sel.snapshot and "criteria" in sel.snapshot:
         return list(sel.snapshot["criteria"])
-    return criteria_summaries(comp, ROUND_FOR_TIER[sel.tier])
+    return criteria_summaries(comp, ROUND_FOR_TIER.get(sel.tier, "evaluation"))
 
 
 def selection_overview() -> tuple[list[Competition], dict[tuple[int, str], dict]]:

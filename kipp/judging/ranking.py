@@ -18,7 +18,7 @@ Arithmetic guarantees
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -249,3 +249,33 @@ def overrides_needing_justification(ranked: Sequence[Standing], chosen: Iterable
         return []
     best_left_out = max(left_out)
     return [s.entry_id for s in ranked if s.entry_id in chosen and s.score < best_left_out]
+
+
+# ----------------------------------------------------------------- the pass mark
+BELOW_PASS_MARK = "below_pass_mark"
+
+
+def flag_below_pass_mark(ranking: Ranking, pass_mark: Decimal | None) -> Ranking:
+    """`ranking` with `below_pass_mark` appended to the flags of every ranked entry whose score
+    is strictly below `pass_mark` (a score equal to it passes). Only a `mean` ranking is compared
+    (its scores are 0–100 means); a z-score ranking, or no pass mark, is returned unchanged."""
+    if pass_mark is None or ranking.method != MEAN:
+        return ranking
+    items = [
+        replace(s, flags=(*s.flags, BELOW_PASS_MARK)) if s.score < pass_mark else s
+        for s in ranking.items
+    ]
+    return replace(ranking, items=items)
+
+
+def needing_justification(ranked: Sequence[Standing], chosen: Iterable[int]) -> list[int]:
+    """Chosen entries that need a written reason, in ranking order: those taking a place over a
+    strictly higher-scored unchosen entry (`overrides_needing_justification`) and those flagged
+    `below_pass_mark`. Raises ValueError when a chosen id is not in `ranked`."""
+    chosen = set(chosen)
+    overrides = set(overrides_needing_justification(ranked, chosen))
+    return [
+        s.entry_id
+        for s in ranked
+        if s.entry_id in overrides or (s.entry_id in chosen and BELOW_PASS_MARK in s.flags)
+    ]

@@ -41,9 +41,10 @@ _UNSET = object()
 
 
 def weights(assignment: Assignment) -> dict[str, int]:
-    """The round's criteria as {code: weight}, in display order."""
-    comp = assignment.entry.competition
-    return {c.code: c.weight for c in comp.round_criteria(assignment.round)}
+    """The criteria of the sheet's entry in its round (`Competition.criteria_of`: a group's
+    own evaluation criteria when it has them) as {code: weight}, in display order."""
+    entry = assignment.entry
+    return {c.code: c.weight for c in entry.competition.criteria_of(entry.group, assignment.round)}
 
 
 def current_values(assignment: Assignment) -> dict[str, Decimal]:

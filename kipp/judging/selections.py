@@ -1,16 +1,19 @@
-"""The chair's selections: propose a shortlist or final tier, then finalise it for good.
+"""The chair's selections: propose a shortlist, final tier or extra award, then finalise it.
 
 Guarantees
 - Tier `shortlist` is chosen in stage `shortlist` from the evaluation ranking (eligible
-  entries); tier `final` in stage `final` from the panel ranking of the finalised shortlist.
-  Both rank by the raw `mean`. Anything else raises InvalidStage; nothing is written.
+  entries); tier `final` in stage `final` from the panel ranking of the finalised shortlist;
+  an extra award (its code) in stage `final` from the evaluation ranking of its group
+  (`kipp.judging.tiers`). All rank by the raw `mean`. Another stage raises InvalidStage, an
+  unknown tier ValidationFailed; nothing is written.
 - Without `entry_ids` the top `size` entries are taken; a cut that splits equal scores raises
   TieAtCut with `tied` (entry ids) and `places_left` (how many of them fit): a tie is never
   decided silently.
 - With `entry_ids` the chair must choose exactly `size` ranked entries (all of them when fewer
   are ranked). An entry taking a place over a strictly higher-scored one needs a justification
-  of at least 20 characters (JustificationRequired lists the entries); a justification given
-  for any other chosen entry is recorded as well.
+  of at least 20 characters (JustificationRequired lists the entries), and so does an entry
+  scoring below the competition's pass mark (`kipp.judging.selection_rules`); a justification
+  given for any other chosen entry is recorded as well.
 - Every proposal is kept (history); at most one selection per tier is ever final. A proposal's
   `snapshot` holds only `ranking_sha256`, the digest of the ranking it was made on; if the
   ranking changed since (a sheet reopened and rescored), finalising raises StaleVersion and the
@@ -37,20 +40,26 @@ from kipp.audit.chain import record
 from kipp.clock import now
 from kipp.errors import InvalidStage, Locked, StaleVersion, ValidationFailed
 from kipp.extensions import db
-from kipp.judging.errors import JustificationRequired, TieAtCut
-from kipp.judging.queries import ROUND_FOR_TIER, RoundRanking, criteria_summaries, rank_round
-from kipp.judging.ranking import (
-    MEAN,
-    overrides_needing_justification,
+from kipp.judging.queries import RoundRanking, criteria_summaries
+from kipp.judging.ranking import MEAN, needing_justification
+from kipp.judging.selection_rules import (
+    missing_justifications,
+    parse_justifications,
+    require_justifications,
+    tie_at_cut,
 )
 from kipp.judging.snapshot import canonical_snapshot, snapshot_sha256
-from kipp.models import TIERS, Competition, Selection, SelectionEntry, User
+from kipp.judging.tiers import is_tier, tier_ranking, tier_size, tier_stage
+from kipp.models import Competition, Selection, SelectionEntry, User
 
-MIN_JUSTIFICATION = 20
-
-
-def tier_size(comp: Competition, tier: str) -> int:
-    return comp.shortlist_size if tier == "shortlist" else comp.final_size
+__all__ = [
+    "build_snapshot",
+    "final_selection",
+    "finalize",
+    "propose",
+    "ranking_digest",
+    "tier_size",
+]
 
 
 def final_selection(comp: Competition, tier: str) -> Selection | None:
@@ -62,32 +71,20 @@ def final_selection(comp: Competition, tier: str) -> Selection | None:
 
 
 def _check_tier_stage(comp: Competition, tier: str) -> None:
-    if tier not in TIERS:
-        msg = _("Choose the tier: shortlist or final.")
+    if not is_tier(comp, tier):
+        msg = _("Choose the tier: %(tiers)s.", tiers=", ".join(comp.tiers()))
         raise ValidationFailed(msg, errors={"tier": [msg]})
-    if comp.stage != tier:
+    stage = tier_stage(tier)
+    if comp.stage != stage:
         raise InvalidStage(
             _(
-                "The %(tier)s can only be selected in stage %(tier)s; the competition is in "
-                "stage %(stage)s.",
+                "The %(tier)s can only be selected in stage %(stage)s; the competition is in "
+                "stage %(current)s.",
                 tier=tier,
-                stage=comp.stage,
+                stage=stage,
+                current=comp.stage,
             )
         )
-
-
-def _parse_justifications(raw: Mapping | None) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for key, text in (raw or {}).items():
-        try:
-            entry_id = int(key)
-        except (TypeError, ValueError):
-            msg = _("Justifications are keyed by entry id.")
-            raise ValidationFailed(msg, errors={"justifications": [msg]}) from None
-        text = (text or "").strip() if isinstance(text, str) else ""
-        if text:
-            out[entry_id] = text
-    return out
 
 
 def _choose(rr: RoundRanking, size: int, entry_ids: Sequence[int] | None) -> list[int]:
@@ -99,18 +96,7 @@ def _choose(rr: RoundRanking, size: int, entry_ids: Sequence[int] | None) -> lis
     if entry_ids is None:
         cut = rr.ranking.cut
         if not cut.decided:
-            raise TieAtCut(
-                _(
-                    "Place %(size)d splits entries with equal scores: choose %(n)d of the "
-                    "%(k)d tied entries.",
-                    size=size,
-                    n=cut.places_left,
-                    k=len(cut.tied),
-                ),
-                tied=list(cut.tied),
-                places_left=cut.places_left,
-                selected=list(cut.selected),
-            )
+            raise tie_at_cut(cut, size)
         return list(cut.selected)
     errors: list[str] = []
     if len(set(entry_ids)) != len(entry_ids):
@@ -133,22 +119,6 @@ def _choose(rr: RoundRanking, size: int, entry_ids: Sequence[int] | None) -> lis
     return list(entry_ids)
 
 
-def _require_justifications(rr: RoundRanking, chosen: list[int], texts: dict[int, str]) -> None:
-    needing = overrides_needing_justification(rr.ranking.items, chosen)
-    missing = [e for e in needing if len(texts.get(e, "")) < MIN_JUSTIFICATION]
-    if missing:
-        msg = _(
-            "This entry takes a place over a higher-ranked one: write why (at least %(n)d "
-            "characters).",
-            n=MIN_JUSTIFICATION,
-        )
-        raise JustificationRequired(
-            _("Entries chosen over higher-ranked ones need a written justification."),
-            errors={f"justifications.{e}": [msg] for e in missing},
-            entries=missing,
-        )
-
-
 def propose(
     actor: User,
     comp: Competition,
@@ -161,8 +131,8 @@ def propose(
     if final_selection(comp, tier) is not None:
         raise Locked(_("The %(tier)s is already final and can no longer change.", tier=tier))
     size = tier_size(comp, tier)
-    rr = rank_round(comp, ROUND_FOR_TIER[tier], MEAN)
-    texts = _parse_justifications(justifications)
+    rr = tier_ranking(comp, tier, MEAN)
+    texts = parse_justifications(justifications)
     chosen = _choose(rr, size, entry_ids)
     strays = sorted(set(texts) - set(chosen))
     if strays:
@@ -171,7 +141,7 @@ def propose(
             ids=", ".join(map(str, strays)),
         )
         raise ValidationFailed(msg, errors={"justifications": [msg]})
-    _require_justifications(rr, chosen, texts)
+    require_justifications(rr, chosen, texts)
     by_id = {s.entry_id: s for s in rr.ranking.items}
     in_order = [s.entry_id for s in rr.ranking.items if s.entry_id in set(chosen)]
     sel = Selection(competition_id=comp.id, tier=tier, size=size, created_by_id=actor.id)
@@ -188,7 +158,7 @@ def propose(
     sel.snapshot = {"ranking_sha256": ranking_digest(rr)}
     db.session.add(sel)
     db.session.flush()
-    overrides = overrides_needing_justification(rr.ranking.items, chosen)
+    overrides = needing_justification(rr.ranking.items, chosen)
     record(
         actor,
         "selection.propose",
@@ -250,8 +220,7 @@ def _still_valid(sel: Selection, rr: RoundRanking) -> bool:
         if now_ is None or now_.score != se.score or now_.rank != se.rank:
             return False
     texts = {se.entry_id: se.justification or "" for se in sel.entries}
-    needing = overrides_needing_justification(rr.ranking.items, chosen)
-    return all(len(texts[e]) >= MIN_JUSTIFICATION for e in needing)
+    return not missing_justifications(rr, chosen, texts)
 
 
 def finalize(actor: User, sel: Selection) -> Selection:
@@ -261,7 +230,7 @@ def finalize(actor: User, sel: Selection) -> Selection:
     if sel.status == "final" or final_selection(comp, sel.tier) is not None:
         raise Locked(locked)
     _check_tier_stage(comp, sel.tier)
-    rr = rank_round(comp, ROUND_FOR_TIER[sel.tier], MEAN)
+    rr = tier_ranking(comp, sel.tier, MEAN)
     if not _still_valid(sel, rr):
         raise StaleVersion(_("The ranking changed since this proposal; propose again."))
     snapshot = build_snapshot(comp, sel, rr)

@@ -191,7 +191,7 @@ def certificate_ready(cert) -> int:
     queued = 0
     for user in agency_accounts([entry.agency_id]).get(entry.agency_id, []):
         with force_locale(language(user)):
-            award = str(TIER_LABELS.get(cert.award, cert.award))
+            award = cert.label or str(TIER_LABELS.get(cert.award, cert.award))  # extra award
         context = {
             "title": entry.title,
             "award": award,

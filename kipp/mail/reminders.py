@@ -34,7 +34,7 @@ from sqlalchemy.orm import selectinload
 
 from kipp import periodic
 from kipp.clock import now
-from kipp.entries import queries
+from kipp.entries import queries, timing
 from kipp.extensions import db
 from kipp.mail import notices
 from kipp.models import Competition, Entry, Stage, User
@@ -85,8 +85,8 @@ def _context(comp: Competition, user: User, drafts: list[Entry], at: datetime) -
     with force_locale(notices.language(user)):
         return {
             "competition": comp.name,
-            "deadline": queries.when(comp.submission_closes_at, comp),
-            "left": queries.duration_text((comp.submission_closes_at - at).total_seconds()),
+            "deadline": timing.when(comp.submission_closes_at, comp),
+            "left": timing.duration_text((comp.submission_closes_at - at).total_seconds()),
             "drafts": [_draft(e, queries.entry_row(e, quotas, at)) for e in drafts],
             "link": notices.path_for("agency.dashboard") + f"#competition-{comp.id}",
         }

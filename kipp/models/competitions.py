@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+import sqlalchemy as sa
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kipp.clock import now
 from kipp.extensions import db
 from kipp.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from kipp.models.awards import ExtraAward
+    from kipp.models.group_rules import GroupCriterion
 
 
 class Stage(StrEnum):
@@ -54,6 +61,7 @@ class Competition(db.Model):
         CheckConstraint("submission_opens_at < submission_closes_at", name="dates_ordered"),
         CheckConstraint("shortlist_size > 0 AND final_size > 0", name="sizes_positive"),
         CheckConstraint("evaluators_per_entry > 0", name="per_entry_positive"),
+        CheckConstraint("pass_mark >= 0 AND pass_mark <= 100", name="pass_mark_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,8 +76,22 @@ class Competition(db.Model):
     # Evaluators read entries without agency, province, kind, 3T and identifying attachments
     # (kipp/judging/blind.py); changeable until stage `evaluation`.
     blind_review: Mapped[bool] = mapped_column(default=False)
+
     # --- group-rules: Competition
+    def criteria_of(self, group: str | None, round_: str) -> list:
+        """The criteria an entry of `group` is scored on in `round_`: in round `evaluation`
+        the group's own criteria when it has any, otherwise the round's criteria. The one
+        answer to "which criteria" for sheets, totals, rankings, exports and documents."""
+        g = self.group(group) if group and round_ == "evaluation" else None
+        return list(g.criteria) if g is not None and g.criteria else self.round_criteria(round_)
+
     # --- awards: Competition
+    # An evaluation score below it flags the entry `below_pass_mark`; taking such an entry into
+    # a selection needs a justification (kipp/judging/selections.py). None: no pass mark.
+    pass_mark: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    extra_awards: Mapped[list[ExtraAward]] = relationship(
+        back_populates="competition", cascade="all, delete-orphan", order_by="ExtraAward.position"
+    )
     stage: Mapped[str] = mapped_column(String(20), default="draft")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
@@ -99,6 +121,14 @@ class Competition(db.Model):
     def group(self, code: str) -> CompetitionGroup | None:
         return next((g for g in self.groups if g.code == code), None)
 
+    def extra_award(self, code: str) -> ExtraAward | None:
+        """The extra award whose code is `code` (None for a built-in tier or an unknown code)."""
+        return next((a for a in self.extra_awards if a.code == code), None)
+
+    def tiers(self) -> list[str]:
+        """Every tier a selection may name: shortlist, final, then the extra awards' codes."""
+        return ["shortlist", "final", *(a.code for a in self.extra_awards)]
+
 
 class CompetitionGroup(db.Model):
     """An entry group (umum, replikasi, khusus) with its per-agency quota and age rule."""
@@ -115,6 +145,11 @@ class CompetitionGroup(db.Model):
     quota: Mapped[int]
     min_implementation_years: Mapped[int]
     # --- group-rules: CompetitionGroup
+    # Entries of an invitation-only group come only from invited agencies (group_invitations).
+    invitation_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    criteria: Mapped[list[GroupCriterion]] = relationship(
+        cascade="all, delete-orphan", order_by="GroupCriterion.position"
+    )
 
     competition: Mapped[Competition] = relationship(back_populates="groups")
 

@@ -72,7 +72,9 @@ class DocumentItem(db.Model):
 
 
 class Certificate(db.Model):
-    """An award certificate: one per (competition, entry), for the entry's highest tier.
+    """An award certificate: one per (competition, entry, award). `award` is the entry's
+    highest built-in tier (`final` beats `shortlist`: one of those per entry) or an extra award's
+    code, whose `label` is kept on the row (None for the built-in tiers).
 
     `serial` is `KIPP-<year>-<6 digits>`; the public code adds an HMAC check string derived
     from the app's secret, so it is not stored. Issuing is idempotent: the row, its serial and
@@ -80,16 +82,14 @@ class Certificate(db.Model):
     """
 
     __tablename__ = "certificates"
-    __table_args__ = (
-        UniqueConstraint("competition_id", "entry_id"),
-        CheckConstraint("award IN ('shortlist','final')", name="award"),
-    )
+    __table_args__ = (UniqueConstraint("competition_id", "entry_id", "award"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     award: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str | None] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     stored_name: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64))

@@ -12,6 +12,7 @@ from kipp.extensions import db
 from kipp.models.agencies import Agency
 from kipp.models.competitions import Competition
 from kipp.models.types import UTCDateTime
+from kipp.models.users import User
 
 ENTRY_STATUSES = ("draft", "submitted", "eligible", "ineligible", "disqualified")
 ATTACHMENT_KINDS = ("decree", "replication_statement", "evidence", "other")
@@ -66,6 +67,14 @@ class Entry(db.Model):
         ForeignKey("entries.id", ondelete="SET NULL"), index=True
     )
     replication_notes: Mapped[str | None] = mapped_column(Text)
+
+    # Drafting units: the account that created the entry (a `drafter` of the agency, or the
+    # agency account itself). A drafter reads and edits only the entries it drafted; NULL for
+    # entries created before drafting units existed.
+    drafted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])
 
 
 class Attachment(db.Model):

@@ -33,6 +33,8 @@ from kipp.models.types import UTCDateTime
 from kipp.models.users import User
 
 SHEET_STATUSES = ("pending", "draft", "submitted")
+# The built-in tiers; a competition's extra awards add their codes (`Competition.tiers`), so
+# the schema checks no fixed list of tiers.
 TIERS = ("shortlist", "final")
 
 
@@ -101,7 +103,8 @@ class ScoreValue(db.Model):
 
 
 class Selection(db.Model):
-    """The chair's proposed or finalised shortlist / final tier.
+    """The chair's proposed or finalised shortlist / final tier, or an extra award (`tier` is
+    the award's code: kipp/models/awards.py).
 
     A finalised selection may be published (`published_at`, `objection_closes_at`), amended
     after upheld objections (`kipp.models.publication.SelectionAmendment`) and fixed by a decree
@@ -110,7 +113,6 @@ class Selection(db.Model):
 
     __tablename__ = "selections"
     __table_args__ = (
-        CheckConstraint("tier IN ('shortlist','final')", name="tier"),
         CheckConstraint("status IN ('proposed','final')", name="status"),
         Index(
             "uq_selections_one_final",

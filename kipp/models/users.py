@@ -13,15 +13,21 @@ from kipp.extensions import db
 from kipp.models.agencies import Agency
 from kipp.models.types import UTCDateTime
 
-ROLES = ("admin", "agency", "evaluator", "panelist", "chair")
+ROLES = ("admin", "agency", "evaluator", "panelist", "chair", "drafter")
+# Roles that belong to one agency and always name it: its Admin Lokal and its drafting units.
+AGENCY_ROLES = ("agency", "drafter")
 REVIEWER_ROLES = ("evaluator", "panelist", "chair")
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('admin','agency','evaluator','panelist','chair')", name="role"),
-        CheckConstraint("role <> 'agency' OR agency_id IS NOT NULL", name="agency_has_agency"),
+        CheckConstraint(
+            "role IN ('admin','agency','evaluator','panelist','chair','drafter')", name="role"
+        ),
+        CheckConstraint(
+            "role NOT IN ('agency','drafter') OR agency_id IS NOT NULL", name="agency_has_agency"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -102,7 +102,12 @@ def undecided_count(selection: Selection) -> int:
 
 
 def award_label(selection: Selection) -> str:
-    """ "Top 99" / "Top 45" style label of the selection's tier (lazily translated)."""
+    """ "Top 99" / "Top 45" style label of the selection's tier (lazily translated); an extra
+    award's own label."""
+    if selection.tier not in ("shortlist", "final"):
+        comp = db.session.get(Competition, selection.competition_id)
+        award = comp.extra_award(selection.tier) if comp is not None else None
+        return award.label if award is not None else selection.tier
     if selection.tier == "final":
         return _l("Top %(size)d finalists", size=selection.size)
     return _l("Top %(size)d innovations", size=selection.size)

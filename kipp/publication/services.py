@@ -32,11 +32,11 @@ from kipp.errors import (
     ValidationFailed,
 )
 from kipp.extensions import db
-from kipp.judging.errors import TieAtCut
-from kipp.judging.queries import ROUND_FOR_TIER, criteria_summaries, load_infos, rank_round
+from kipp.judging.queries import criteria_summaries, load_infos
 from kipp.judging.ranking import MEAN, cut
-from kipp.judging.selections import _parse_justifications, _require_justifications
+from kipp.judging.selection_rules import parse_justifications, require_justifications, tie_at_cut
 from kipp.judging.snapshot import canonical_snapshot, snapshot_sha256
+from kipp.judging.tiers import tier_ranking
 from kipp.limits import COMMENT_MAX
 from kipp.models import Competition, Selection, SelectionEntry, User
 from kipp.models.publication import SelectionAmendment
@@ -112,17 +112,7 @@ def _choose_added(standings, pending: list[int], add: Sequence[int] | None) -> l
     if add is None:
         the_cut = cut(standings, len(pending))
         if not the_cut.decided:
-            raise TieAtCut(
-                _(
-                    "The next place splits entries with equal scores: choose %(n)d of the "
-                    "%(k)d tied entries.",
-                    n=the_cut.places_left,
-                    k=len(the_cut.tied),
-                ),
-                tied=list(the_cut.tied),
-                places_left=the_cut.places_left,
-                selected=list(the_cut.selected),
-            )
+            raise tie_at_cut(the_cut)
         return list(the_cut.selected)
     errors: list[str] = []
     candidates = {s.entry_id for s in standings}
@@ -154,7 +144,7 @@ def amend(
     """Replace the selection's disqualified entries (see the module guarantees)."""
     pending = _check_amendable(sel)
     comp = db.session.get(Competition, sel.competition_id)
-    rr = rank_round(comp, ROUND_FOR_TIER[sel.tier], MEAN)
+    rr = tier_ranking(comp, sel.tier, MEAN)
     placed = selection_entries(sel)
     in_selection = {p.entry_id for p in placed}
     standings = [s for s in rr.ranking.items if s.entry_id not in in_selection]
@@ -162,7 +152,7 @@ def amend(
     listed = [p.entry_id for p in placed if p.status == "listed"]
     chosen = [e for e in listed if e in rr.entries] + added
     texts = {p.entry_id: p.justification for p in placed if p.justification}
-    given = _parse_justifications(justifications)
+    given = parse_justifications(justifications)
     too_long = sorted(e for e, t in given.items() if len(t) > COMMENT_MAX)
     if too_long:
         msg = _("A justification may have at most %(n)d characters.", n=COMMENT_MAX)
@@ -175,7 +165,7 @@ def amend(
         )
         raise ValidationFailed(msg, errors={"justifications": [msg]})
     texts.update(given)
-    _require_justifications(rr, [e for e in chosen if e in rr.entries], texts)
+    require_justifications(rr, [e for e in chosen if e in rr.entries], texts)
     by_id = {s.entry_id: s for s in rr.ranking.items}
     last = max((p.place for p in placed), default=0)
     in_order = [s.entry_id for s in rr.ranking.items if s.entry_id in set(added)]

@@ -3,7 +3,8 @@
  * The server stays authoritative (it refuses a missing justification with 422 and a split
  * tie with 409); this script only shows early what it will ask for:
  * - a justification box under every checked entry ranked below an unchecked, strictly
- *   higher-scored one (required), and under checked entries tied at the cut (optional);
+ *   higher-scored one or scoring below the pass mark (required), and under checked entries
+ *   tied at the cut (optional);
  *   a box that already holds text stays visible while its entry is checked;
  * - "n / N selected";
  * - the distribution of the checked rows, from their data-d-<dimension> attributes, with
@@ -85,7 +86,8 @@
     });
     rows.forEach(function (row) {
       var on = box(row).checked;
-      var need = on && cents(row) < bestLeftOut;
+      // Below the pass mark: a reason is needed whatever else is checked.
+      var need = on && (cents(row) < bestLeftOut || row.hasAttribute("data-below-pass-mark"));
       var tied = row.classList.contains("tied");
       row.classList.toggle("override", need);
       var jr = justifyRow(row, need || (on && tied));

@@ -30,7 +30,7 @@ def home():
         return home_page()
     if current_user.role == "admin":
         return redirect(url_for("admin.competitions"))
-    if current_user.role == "agency":
+    if current_user.role in ("agency", "drafter"):  # a drafter's dashboard lists its drafts
         return redirect(url_for("agency.dashboard"))
     return redirect(url_for("panel.assignments"))
 

@@ -1,8 +1,11 @@
 """The agency's pages: dashboard, entry editor, attachments and submission.
 
-Only `agency` accounts get in (others: 403); an entry or attachment of another agency answers
-404. Views call one service and commit once; a refused request is rolled back and the page is
-shown again with everything the user typed and the reason, under the error's status code.
+Only `agency` accounts and their drafters get in (others: 403); an entry or attachment of
+another agency answers 404, and so does, for a drafter, any entry it did not draft. A drafter
+uses the same dashboard (its own drafts only) and editor, without the submit action: only the
+agency account submits (a drafter's submit is refused with 403 and changes nothing).
+Views call one service and commit once; a refused request is rolled back and the page is shown
+again with everything the user typed and the reason, under the error's status code.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kipp.clock import now
-from kipp.entries import attachments, queries, services, storage
+from kipp.entries import attachments, checklist, queries, services, storage, timing
 from kipp.entries.forms import (
     AttachmentForm,
     editor_messages,
@@ -34,7 +37,13 @@ from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.labels import AGENCY_STAGE_LABELS, ATTACHMENT_KIND_LABELS, ENTRY_STATUS_LABELS
 from kipp.models import Attachment, Competition, Entry, Stage
-from kipp.permissions import can_create_entries, can_edit_entry, can_read_entry
+from kipp.permissions import (
+    can_draft_entries,
+    can_edit_entry,
+    can_read_entry,
+    can_submit_entry,
+    is_drafter,
+)
 from kipp.web.gates import requires
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
@@ -66,13 +75,15 @@ def launched_competition(competition_id: int) -> Competition:
 
 
 @bp.get("/")
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def dashboard():
-    panels = queries.dashboard(current_user.agency_id)
+    drafter = is_drafter(current_user)
+    panels = queries.dashboard(current_user.agency_id, drafted_by_id=me().id if drafter else None)
     results = entry_results(me(), [row.entry for p in panels for row in p.rows])
     return render_template(
         "agency/dashboard.html",
         panels=panels,
+        drafter=drafter,
         results=results,
         result_labels=RESULT_LABELS,
         status_labels=ENTRY_STATUS_LABELS,
@@ -101,7 +112,7 @@ def render_editor(
     """
     form = form if form is not None else entry_form(comp, entry)
     editable = (
-        queries.can_create(comp)
+        timing.can_create(comp)
         and (entry is None or entry.status == "draft")
         and (entry is None or can_edit_entry(current_user, entry))
     )
@@ -121,8 +132,11 @@ def render_editor(
         row=row,
         criteria=criteria,
         counts=counts,
-        checklist=queries.checklist(comp, entry),
-        countdown=queries.countdown(comp),
+        checklist=checklist.checklist(comp, entry),
+        countdown=timing.countdown(comp),
+        can_submit=not is_drafter(current_user)
+        if entry is None
+        else can_submit_entry(current_user, entry),
         message=message,
         loose_errors=loose_errors or [],
         upload_form=upload_form or AttachmentForm(formdata=None),
@@ -143,7 +157,7 @@ def refused(exc: DomainError, form) -> tuple[int, str, list[str]]:
 
 
 @bp.route("/competitions/<int:competition_id>/entries/new", methods=["GET", "POST"])
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def new_entry(competition_id: int):
     comp = launched_competition(competition_id)
     if request.method == "GET":
@@ -166,7 +180,7 @@ def new_entry(competition_id: int):
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def edit_entry(entry_id: int):
     entry = own_entry(entry_id)
     comp = entry.competition
@@ -205,9 +219,11 @@ def edit_entry(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/submit")
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def submit_entry(entry_id: int):
     entry = own_entry(entry_id)
+    if not can_submit_entry(current_user, entry):
+        abort(403)  # a drafter reads and edits its draft; only the agency account submits
     try:
         services.submit_entry(me(), entry)
     except DomainError as exc:
@@ -228,7 +244,7 @@ def submit_entry(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/attachments")
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def upload(entry_id: int):
     entry = own_entry(entry_id)
     limit = current_app.config["KIPP_MAX_UPLOAD_BYTES"]
@@ -259,14 +275,14 @@ def upload(entry_id: int):
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def download(attachment_id: int):
     att = own_attachment(attachment_id)
     return storage.attachment_response(att.stored_name, att.filename)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
-@requires(can_create_entries)
+@requires(can_draft_entries)
 def delete_attachment(attachment_id: int):
     att = own_attachment(attachment_id)
     entry, stored = att.entry, att.stored_name

@@ -80,7 +80,7 @@ def render_sheet(
     that was not saved (its total is previewed from it)."""
     entry = a.entry
     comp = entry.competition
-    criteria = comp.round_criteria(a.round)
+    criteria = comp.criteria_of(entry.group, a.round)
     weights = {c.code: c.weight for c in criteria}
     form = form if form is not None else score_form(a)
     stage_open = comp.stage == a.round

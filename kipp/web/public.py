@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from kipp import clock, pagecache
 from kipp.caching import cache_answer, cacheable
 from kipp.documents import storage
-from kipp.entries.queries import countdown, duration_text
+from kipp.entries.timing import countdown, duration_text
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.labels import AGENCY_KIND_LABELS, STAGE_LABELS
@@ -48,7 +48,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 def countdown_messages() -> dict:
-    """Raw translated patterns for public-countdown.js (it fills in `%(…)s` itself)."""
+    """Raw translated patterns for countdown.js (it fills in `%(…)s` itself)."""
     t = get_translations()
 
     def forms(one: str, many: str) -> list[str]:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from kipp.errors import DomainError
 from kipp.extensions import db
-from kipp.judging.queries import ROUND_FOR_TIER, rank_round
+from kipp.judging.tiers import tier_ranking
 from kipp.models import Competition, Selection
 from kipp.models.publication import Objection
 from kipp.permissions import can_amend, can_publish, can_use_publication
@@ -218,7 +218,7 @@ def decide(objection_id: int):
 
 # ----------------------------------------------------------------- amending (chair)
 def _render_amend(sel, comp, checked=(), texts=None, error=None):
-    rr = rank_round(comp, ROUND_FOR_TIER[sel.tier])
+    rr = tier_ranking(comp, sel.tier)
     placed = selection_entries(sel)
     inside = {p.entry_id for p in placed}
     errors = dict(error.errors or {}) if error is not None else {}

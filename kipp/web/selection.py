@@ -10,7 +10,8 @@ Guarantees
   competition, selection or query value (round, method) is 404.
 - The selection form appears only for the chair, on the raw (mean) ranking of the round that
   feeds the tier of the competition's stage (evaluation → shortlist in stage `shortlist`,
-  panel → final in stage `final`), while that tier has no final selection. Its checkboxes
+  panel → final in stage `final`; an extra award's page, its group's evaluation ranking, in
+  stage `final`), while that tier has no final selection. Its checkboxes
   start at the cut: every entry above a tie is checked, the tied ones are left to the chair.
 - `kipp.judging.selections` decides; this module only parses and shows. A refused proposal or
   finalisation changes nothing and the page comes back with the reason, the chair's checks
@@ -33,6 +34,7 @@ from kipp.extensions import db
 from kipp.judging import selections
 from kipp.judging.queries import METHODS, TIER_FOR_ROUND, selection_overview
 from kipp.judging.ranking import MEAN
+from kipp.judging.tiers import is_tier, tier_round
 from kipp.labels import STAGE_LABELS
 from kipp.models import ROUNDS, Competition, Selection
 from kipp.permissions import can_select, can_view_ranking
@@ -86,9 +88,24 @@ def ranking(competition_id: int):
     comp = _competition(competition_id)
     round_ = _query_choice("round", ROUNDS, "evaluation")
     method = _query_choice("method", METHODS, MEAN)
+    group = request.args.get("group") or None
+    if group is not None and comp.group(group) is None:
+        abort(404)
     if not can_view_ranking(current_user, comp, round_):
         abort(403)
-    return render_ranking(comp, round_, method)
+    return render_ranking(comp, round_, method, group=group)
+
+
+@bp.get("/<int:competition_id>/award/<code>")
+def award_ranking(competition_id: int, code: str):
+    """An extra award's ranking: its group's evaluation ranking, cut at the award's size."""
+    comp = _competition(competition_id)
+    if comp.extra_award(code) is None:
+        abort(404)
+    method = _query_choice("method", METHODS, MEAN)
+    if not can_view_ranking(current_user, comp, "evaluation"):
+        abort(403)
+    return render_ranking(comp, "evaluation", method, tier=code)
 
 
 @bp.post("/<int:competition_id>/propose")
@@ -99,6 +116,9 @@ def propose(competition_id: int):
     round_ = request.form.get("round", "evaluation")
     if round_ not in ROUNDS:
         abort(400)
+    tier = request.form.get("tier") or TIER_FOR_ROUND[round_]
+    if not is_tier(comp, tier) or tier_round(tier) != round_:
+        abort(400)
     checked, texts = posted_choices("entry_ids")
     as_ranked = request.form.get("action") == "top"
     given = {e: texts[e] for e in checked if texts.get(e, "").strip()}
@@ -106,14 +126,21 @@ def propose(competition_id: int):
         sel = selections.propose(
             current_user._get_current_object(),
             comp,
-            TIER_FOR_ROUND[round_],
+            tier,
             None if as_ranked else checked,
             {} if as_ranked else given,
         )
     except DomainError as exc:
         db.session.rollback()
         return render_ranking(
-            comp, round_, MEAN, checked=checked, texts=texts, error=exc, status=exc.status
+            comp,
+            round_,
+            MEAN,
+            checked=checked,
+            texts=texts,
+            error=exc,
+            status=exc.status,
+            tier=tier,
         )
     db.session.commit()
     flash(_("Proposal saved. Check it, then finalise it to freeze it."), "ok")

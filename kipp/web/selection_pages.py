@@ -23,7 +23,6 @@ from kipp.judging import selections
 from kipp.judging.distribution import canonical_province, distribution, island_group
 from kipp.judging.errors import TieAtCut
 from kipp.judging.queries import (
-    ROUND_FOR_TIER,
     TIER_FOR_ROUND,
     for_reader,
     load_infos,
@@ -32,8 +31,9 @@ from kipp.judging.queries import (
     rank_round,
     selection_criteria,
 )
-from kipp.judging.ranking import MEAN, overrides_needing_justification
-from kipp.labels import AGENCY_KIND_LABELS
+from kipp.judging.ranking import MEAN, needing_justification
+from kipp.judging.tiers import tier_group, tier_ranking, tier_round, tier_stage
+from kipp.labels import AGENCY_KIND_LABELS, TIER_LABELS
 from kipp.models import Competition, Selection, User
 from kipp.permissions import can_select, conflicted_agencies
 
@@ -71,13 +71,25 @@ def render_ranking(
     texts: dict[int, str] | None = None,
     error: DomainError | None = None,
     status: int = 200,
+    group: str | None = None,
+    tier: str | None = None,
 ):
-    """The ranking page; with `checked`/`texts`/`error` it is a refused proposal coming back."""
-    rr = for_reader(rank_round(comp, round_, method), conflicted_agencies(current_user))
-    tier = TIER_FOR_ROUND[round_]
+    """The ranking page; with `checked`/`texts`/`error` it is a refused proposal coming back.
+    With `group` it ranks that group's entries only, read-only (selections take the round).
+    With `tier` an extra award's code: that award's ranking (its group, its size)."""
+    tier = tier or TIER_FOR_ROUND[round_]
+    award = comp.extra_award(tier)
+    ranked_by = (
+        tier_ranking(comp, tier, method) if award else rank_round(comp, round_, method, group)
+    )
+    rr = for_reader(ranked_by, conflicted_agencies(current_user))
     final = selections.final_selection(comp, tier)
     selecting = (
-        method == MEAN and can_select(current_user, comp) and comp.stage == tier and final is None
+        method == MEAN
+        and group is None
+        and can_select(current_user, comp)
+        and comp.stage == tier_stage(tier)
+        and final is None
     )
     items = rr.ranking.items
     ranked = {s.entry_id for s in items}
@@ -85,7 +97,7 @@ def render_ranking(
         checked = [se.entry_id for se in final.entries] if final else rr.ranking.cut.selected
     chosen = set(checked) & ranked
     marked, messages = _refusal(error)
-    need = set(overrides_needing_justification(items, chosen)) if selecting else set()
+    need = set(needing_justification(items, chosen)) if selecting else set()
     pool = rr.ranked_infos()
     provinces = {e.province for e in rr.entries.values()}
     return render_template(
@@ -96,7 +108,11 @@ def render_ranking(
         rr=rr,
         round_=round_,
         method=method,
+        group=group,
         tier=tier,
+        award=award,
+        tier_label=tier_label(comp, tier),
+        tier_stage=tier_stage(tier),
         final=final,
         selecting=selecting,
         chosen=chosen,
@@ -126,27 +142,36 @@ def _refusal(error: DomainError | None) -> tuple[dict[int, list], list]:
     return marked, list(dict.fromkeys(detail + rest))
 
 
+def tier_label(comp: Competition, tier: str) -> str:
+    """The tier's name on the pages: the built-in label, or the extra award's own label."""
+    award = comp.extra_award(tier)
+    return award.label if award is not None else str(TIER_LABELS.get(tier, tier))
+
+
 def render_proposal(
     sel: Selection, comp: Competition, form: FinalizeForm, error: DomainError | None = None
 ):
-    round_ = ROUND_FOR_TIER[sel.tier]
+    round_ = tier_round(sel.tier)
     infos = load_infos([se.entry_id for se in sel.entries])
     final = selections.final_selection(comp, sel.tier)
     other_final = final if final is not None and final.id != sel.id else None
     may_finalise = (
         can_select(current_user, comp)
         and sel.status == "proposed"
-        and comp.stage == sel.tier
+        and comp.stage == tier_stage(sel.tier)
         and final is None
     )
     hidden = conflicted_agencies(current_user)  # a reader's distribution leaves out conflicts
-    pool = [e for e in load_pool(comp, round_).values() if e.agency_id not in hidden]
+    pool_of = load_pool(comp, round_, tier_group(comp, sel.tier))
+    pool = [e for e in pool_of.values() if e.agency_id not in hidden]
     chosen = [infos[se.entry_id] for se in sel.entries]
     return render_template(
         "selection/proposal.html",
         sel=sel,
         comp=comp,
         round_=round_,
+        tier_label=tier_label(comp, sel.tier),
+        tier_stage=tier_stage(sel.tier),
         infos=infos,
         author=db.session.get(User, sel.created_by_id),
         criteria=selection_criteria(sel, comp),

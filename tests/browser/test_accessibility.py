@@ -98,6 +98,16 @@ PAGES = {
         "/selection/{judging}/ranking",
         "/selection/proposals/{proposal}",
         "/account/password",
+        # --- awards
+        "/admin/competitions/{demo_old}/edit",
+        # --- schedule
+        "/schedule/",
+        "/schedule/competitions/{demo_old}",
+        "/schedule/competitions/{published_comp}",
+        # --- group-rules
+        "/admin/competitions/{open}/invitations",
+        "/admin/competitions/{open}/edit",
+        "/selection/{judging}/ranking?group=umum",
     ],
     "agency": [
         "/agency/",
@@ -107,6 +117,16 @@ PAGES = {
         "/agency/certificates",
         "/profiles/entries/{own_innovation}",
         "/account/password",
+        # --- drafters
+        "/agency/drafters/",
+        # --- schedule
+        "/schedule/mine",
+    ],
+    # --- drafters
+    "drafter": [
+        "/agency/",
+        "/agency/entries/{drafter_draft}/edit",
+        "/agency/competitions/{open}/entries/new",
     ],
     "evaluator": [
         "/panel/",
@@ -119,6 +139,8 @@ PAGES = {
         "/panel/assignments/{panel_sheet}",
         "/selection/",
         "/selection/{judging}/ranking",
+        # --- schedule
+        "/schedule/mine",
     ],
     "chair": [
         "/selection/",
@@ -127,6 +149,12 @@ PAGES = {
         "/selection/proposals/{published}",
         "/admin/competitions/{judging}/audit",
         "/panel/",
+        # --- awards
+        "/selection/{demo_old}/award/top5_replikasi",
+        # --- schedule
+        "/schedule/",
+        "/schedule/competitions/{demo_old}",
+        "/schedule/mine",
     ],
 }
 # Forms sent incomplete, per role: (page, the submit button, fields emptied first). Each comes
@@ -140,8 +168,18 @@ REFUSED = {
             "main form#revoke-form button",
             ["#reason"],
         ),
+        # --- schedule
+        (
+            "/schedule/competitions/{published_comp}",
+            "main form#generate-form button[type=submit]",
+            ["#first_day"],
+        ),
     ],
     "agency": [
+        ("/agency/competitions/{open}/entries/new", "main form#entry-form [type=submit]", [])
+    ],
+    # --- drafters
+    "drafter": [
         ("/agency/competitions/{open}/entries/new", "main form#entry-form [type=submit]", [])
     ],
 }
@@ -153,6 +191,8 @@ EMAILS = {
     "evaluator": "evaluator2@kipp.demo",
     "panelist": "panelist1@kipp.demo",
     "chair": "chair@kipp.demo",
+    # --- drafters
+    "drafter": "drafter1@kipp.demo",
 }
 
 
@@ -251,6 +291,10 @@ def build_world(make) -> dict:
         "certificate_code": docs["certificate_code"],
         "certificate_serial": docs["certificate_serial"],
         "awarded": docs["awarded_comp_id"],
+        # --- drafters
+        "drafter_draft": db.session.scalar(
+            select(Entry.id).where(Entry.drafted_by_id == users["drafter"].id).order_by(Entry.id)
+        ),
     }
 
 

@@ -50,9 +50,10 @@ def test_create_with_defaults(admin_api):
     assert body["stage"] == "draft"
     assert isinstance(body["version"], int)
     assert body["timezone"] == "Asia/Jakarta"
+    rules = {"invitation_only": False, "criteria": []}  # groups' own rules: none by default
     assert body["groups"] == {
-        "umum": {"quota": 10, "min_implementation_years": 2},
-        "replikasi": {"quota": 5, "min_implementation_years": 1},
+        "umum": {"quota": 10, "min_implementation_years": 2} | rules,
+        "replikasi": {"quota": 5, "min_implementation_years": 1} | rules,
     }
     assert (body["shortlist_size"], body["final_size"], body["evaluators_per_entry"]) == (99, 45, 2)
     assert [(c["code"], c["weight"], c["word_limit"]) for c in body["criteria"]] == [
@@ -85,7 +86,8 @@ def test_create_with_every_optional_field(admin_api):
     )
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
-    assert body["groups"] == groups
+    rules = {"invitation_only": False, "criteria": []}  # groups' own rules: none sent
+    assert body["groups"] == {code: g | rules for code, g in groups.items()}
     assert (body["shortlist_size"], body["final_size"], body["evaluators_per_entry"]) == (50, 20, 3)
     assert [c["code"] for c in body["panel_criteria"]] == ["substansi", "presentasi"]
     assert body["timezone"] == "Asia/Makassar"

@@ -96,7 +96,8 @@ def test_the_finished_year_is_published_answered_and_fixed(seeded, client):
     by_name = {c["name"]: c for c in listing}
     for year in range(2021, 2026):
         statuses = {s["tier"]: s["public_status"] for s in by_name[f"KIPP {year}"]["selections"]}
-        assert statuses == {"shortlist": "fixed", "final": "fixed"}, year
+        award = {"top5_replikasi": "fixed"} if year == 2025 else {}  # kipp.demo.awards
+        assert statuses == {"shortlist": "fixed", "final": "fixed"} | award, year
 
     body = public_selection(client, shortlist)
     assert body["public_status"] == "fixed" and body["decree"]["number"] == "318/KEP/M.PANRB/2025"
@@ -165,10 +166,20 @@ def test_decree_pdfs_download_and_certificates_verify(seeded, client):
     certs = list(
         db.session.scalars(select(Certificate).where(Certificate.competition_id == comp.id))
     )
-    assert sorted(c.entry_id for c in certs) == sorted(se.entry_id for se in final.entries)
+    finals = [c for c in certs if c.award == "final"]
+    assert sorted(c.entry_id for c in finals) == sorted(se.entry_id for se in final.entries)
+    award = tiers(comp)["top5_replikasi"]  # kipp.demo.awards: one more certificate per holder
+    holders = sorted(c.entry_id for c in certs if c.award == "top5_replikasi")
+    assert holders == sorted(se.entry_id for se in award.entries) and len(holders) == 5
+    # A holder outside the final tier also gets its shortlist certificate: one per award held.
+    others = [c for c in certs if c.award not in ("final", "top5_replikasi")]
+    assert {c.award for c in others} <= {"shortlist"}
+    assert {c.entry_id for c in others} <= set(holders) - {c.entry_id for c in finals}
     for cert in certs:
         body = client.get(f"{A}/certificates/{public_code(cert.serial)}").get_json()
-        assert body["valid"] is True and body["award"] == "final", body
+        assert body["valid"] is True and body["award"] == cert.award, body
+        if cert.award == "top5_replikasi":
+            assert body["award_label"] == "Top 5 Replikasi"
         assert body["issued_at"].startswith("2025-11-10")
     disqualified = db.session.scalars(
         select(Entry.id).where(Entry.competition_id == comp.id, Entry.status == "disqualified")
@@ -189,9 +200,10 @@ def test_every_audit_chain_verifies_and_the_year_reads_in_time_order(seeded, cli
         select(AuditEvent).where(AuditEvent.competition_id == comp.id).order_by(AuditEvent.seq)
     ))  # fmt: skip
     actions = [e.action for e in events]
-    for action, n in (("selection.publish", 2), ("objection.submit", 4),
+    # Three lists: the shortlist, the final tier and the extra award (kipp.demo.awards).
+    for action, n in (("selection.publish", 3), ("objection.submit", 4),
                       ("objection.decide", 4), ("entry.disqualify", 1), ("selection.amend", 1),
-                      ("selection.decree", 2), ("selection.decree_file", 2)):  # fmt: skip
+                      ("selection.decree", 3), ("selection.decree_file", 3)):  # fmt: skip
         assert actions.count(action) == n, action
     times = [e.at for e in events]
     assert times == sorted(times) and all(t.year == 2025 for t in times)

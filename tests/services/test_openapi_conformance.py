@@ -198,6 +198,13 @@ NOT_TOURED_2XX = {
     ("post", "/api/v1/selections/{selection_id}/amend"),
     ("post", "/api/v1/selections/{selection_id}/decree"),
     ("post", "/api/v1/selections/{selection_id}/decree/file"),
+    # the presentation schedule needs a finalised shortlist in stage shortlist or panel
+    # (tests/schedule/test_conformance.py)
+    ("post", "/api/v1/competitions/{competition_id}/schedule"),
+    ("get", "/api/v1/competitions/{competition_id}/schedule"),
+    ("patch", "/api/v1/schedule-slots/{slot_id}"),
+    ("get", "/api/v1/me/schedule"),
+    ("get", "/api/v1/schedule/me.ics"),
 }
 
 
@@ -347,6 +354,19 @@ def tour(app, client, make) -> None:
     call({}, "GET", "/public/competitions", 200)
     first = call(admin, "GET", f"/competitions/{cid}/entries?per_page=1", 200)["items"][0]
     call(admin, "GET", f"/entries/{first['id']}/flags", 200)
+    # --- group-rules: KIPP 2027's invitation-only khusus group and a ranking per group
+    open_year = db.session.scalar(select(Competition.id).where(Competition.name == "KIPP 2027"))
+    invitations = f"/competitions/{open_year}/invitations"
+    invited = call(admin, "POST", invitations, 201,
+                   json={"agency_id": new_agency["id"], "group": "khusus"})  # fmt: skip
+    call(admin, "POST", invitations, 409, json={"agency_id": new_agency["id"], "group": "khusus"})
+    call(admin, "POST", invitations, 422, json={"agency_id": new_agency["id"], "group": "umum"})
+    call(agency, "GET", invitations, 403)
+    call(admin, "GET", f"{invitations}?group=khusus", 200)
+    call(agency, "DELETE", f"/invitations/{invited['id']}", 404)
+    call(admin, "DELETE", f"/invitations/{invited['id']}", 204)
+    call(chair, "GET", f"/competitions/{cid}/ranking?round=evaluation&group=umum", 200)
+    call(chair, "GET", f"/competitions/{cid}/ranking?round=evaluation&group=nope", 422)
     call({}, "GET", "/public/innovations?q=pelayanan", 200)
     # v1.1: the demo's finished year (KIPP 2025): its fixed lists, objections and open data
     done = db.session.scalar(select(Competition).where(Competition.name == "KIPP 2025"))
@@ -409,6 +429,19 @@ def tour(app, client, make) -> None:
     kept = call(keeper, "PUT", f"/entries/{listed}/profile", 200, json={"status": "running"})
     stale = {"status": "stopped", "version": kept["version"] - 1}
     call(keeper, "PUT", f"/entries/{listed}/profile", 409, json=stale)
+    # --- drafters: the agency's drafters API, and a demo drafter's own drafts (`drafted_by`)
+    drafter = login(client, "drafter1@kipp.demo")
+    call(agency, "GET", "/agency/drafters", 200)
+    unit = {"email": "unit@tour.example.id", "name": "UPP Tour"}
+    invited = call(agency, "POST", "/agency/drafters", 201, json=unit)
+    call(agency, "POST", "/agency/drafters", 409, json=unit)
+    call(agency, "PATCH", f"/agency/drafters/{invited['id']}", 200, json={"active": False})
+    call(drafter, "GET", "/agency/drafters", 403)
+    open_id = db.session.scalar(select(Competition.id).where(Competition.name == "KIPP 2027"))
+    mine = call(drafter, "GET", f"/competitions/{open_id}/entries", 200)["items"]
+    assert mine and all(e["drafted_by"] == mine[0]["drafted_by"] for e in mine)
+    call(drafter, "POST", f"/entries/{mine[0]['id']}/submit", 403)
+    call(agency, "GET", f"/entries/{mine[0]['id']}", 200)
 
 
 @pytest.mark.usefixtures("docs_app")

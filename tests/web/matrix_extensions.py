@@ -19,7 +19,9 @@ is found here and may define:
   base world, a dict of ids with `users` → {role: User}); tests/web/conftest.py registers them.
 
 Roles: `ROLES` below. "owner" and "other" are agency accounts (the base world's entries are the
-owner's); the reviewers are "evaluator", "panelist" and "chair"; "anonymous" has no login.
+owner's); the reviewers are "evaluator", "panelist" and "chair"; "drafter" is a drafting unit of
+the owner's agency with a draft of its own (`drafter_entry_id`; the base world's other entries
+are not its own, so they answer it 404); "anonymous" has no login.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pkgutil
 from pathlib import Path
 from types import ModuleType
 
-ROLES = ("anonymous", "admin", "owner", "other", "evaluator", "panelist", "chair")
+ROLES = ("anonymous", "admin", "owner", "other", "evaluator", "panelist", "chair", "drafter")
 LOGIN = "login"  # the page matrix's answer for a redirect to the login page
 
 

@@ -146,6 +146,23 @@ PAGES: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {
     ("GET", f"{A}/entries/<int:entry_id>/profile"): page("profiles.entry"),
     ("PUT", f"{A}/entries/<int:entry_id>/profile"): page("profiles.entry"),
     ("GET", f"{A}/entries/<int:entry_id>/flags"): page("screening.queue"),
+    # --- group-rules
+    ("POST", f"{A}/competitions/<int:competition_id>/invitations"): page("invitations.index"),
+    ("GET", f"{A}/competitions/<int:competition_id>/invitations"): page("invitations.index"),
+    ("DELETE", f"{A}/invitations/<int:invitation_id>"): page("invitations.delete"),
+    # --- drafters
+    ("GET", f"{A}/agency/drafters"): page("drafts.index"),
+    ("POST", f"{A}/agency/drafters"): page("drafts.invite"),
+    ("PATCH", f"{A}/agency/drafters/<int:user_id>"): page("drafts.set_active"),
+    # --- schedule
+    ("POST", f"{A}/competitions/<int:competition_id>/schedule"): page("schedule.generate"),
+    ("GET", f"{A}/competitions/<int:competition_id>/schedule"): page("schedule.competition"),
+    ("PATCH", f"{A}/schedule-slots/<int:slot_id>"): page("schedule.move"),
+    ("GET", f"{A}/me/schedule"): page("schedule.mine"),
+    ("GET", f"{A}/schedule/me.ics"): linked(
+        ("schedule.mine", "schedule/mine.html"),
+        ("agency.dashboard", "schedule/_agency_slots.html"),
+    ),
 }
 
 API_ONLY: dict[tuple[str, str], str] = {

@@ -56,7 +56,7 @@ from tests.web import matrix_extensions
 from tests.web.permission_documents import document_body, document_state, documents_world
 from tests.workers.job_fixtures import docs_app  # noqa: F401  (fixture of document_world)
 
-ROLES = ("anonymous", "admin", "owner", "other", "evaluator", "panelist", "chair")
+ROLES = ("anonymous", "admin", "owner", "other", "evaluator", "panelist", "chair", "drafter")
 CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
 
 
@@ -137,16 +137,17 @@ TABLE = [
     Row("GET", f"{A}/audit", ADMIN_ONLY),
     Row("GET", f"{A}/audit/verify", ADMIN_ONLY),
     # --- entries
+    # a drafter creates drafts and lists its own; the base world's entry is not its own (404)
     Row(
         "POST",
         f"{A}/competitions/<int:competition_id>/entries",
-        expect(403, owner=201, other=201),
+        expect(403, owner=201, other=201, drafter=201),
         body="entry",
     ),
     Row(
         "GET",
         f"{A}/competitions/<int:competition_id>/entries",
-        expect(403, admin=200, owner=200, other=200),
+        expect(403, admin=200, owner=200, other=200, drafter=200),
     ),
     Row("GET", f"{A}/entries/<int:entry_id>", OWNER_READS),
     Row("PATCH", f"{A}/entries/<int:entry_id>", expect(404, admin=403, owner=200), body="rename"),
@@ -356,9 +357,11 @@ def world(make):
         "evaluator": make.user("evaluator"),
         "panelist": make.user("panelist"),
         "chair": make.user("chair"),
+        "drafter": make.user("drafter", agency=owner.agency),
     }
     comp = make.competition(stage="submission")
     entry = make.entry(comp, owner)
+    own_draft = make.entry(comp, users["drafter"], drafted_by_id=users["drafter"].id)
     att = add_attachment(owner, entry, "decree", "sk.pdf", pdf_bytes(), 10 * 2**20)
     db.session.commit()
     screening = make.competition(stage="screening")
@@ -376,6 +379,8 @@ def world(make):
         "owner_id": owner.id,
         "evaluator_id": users["evaluator"].id,
         "user_id": owner.id,
+        "drafter_id": users["drafter"].id,
+        "drafter_entry_id": own_draft.id,
     }
 
 

@@ -49,7 +49,8 @@ PUBLIC = expect(200, anonymous=200)
 SIGNED_IN = expect(200)
 ADMIN_ONLY = expect(403, admin=200)
 AGENCY_ONLY = expect(403, owner=200, other=200)
-OWNER_ONLY = expect(403, owner=200, other=404)  # an agency page about the owner's object
+# an agency page about the owner's object (not one its drafter drafted: 404 to the drafter too)
+OWNER_ONLY = expect(403, owner=200, other=404, drafter=404)
 REVIEWERS = expect(403, evaluator=200, panelist=200, chair=200)
 SHEET = expect(403, evaluator=200, panelist=404, chair=404)  # the evaluator's sheet
 SELECTION_READERS = expect(403, admin=200, panelist=200, chair=200)
@@ -57,6 +58,9 @@ SELECTION_READERS = expect(403, admin=200, panelist=200, chair=200)
 ADMIN_DOES = expect(403, admin=302)
 AGENCY_DOES = expect(403, owner=302, other=302)
 OWNER_DOES = OWNER_ONLY | {"owner": 302}
+# the dashboard and the editor: the agency accounts and drafters (who see only their drafts)
+DRAFTING = AGENCY_ONLY | {"drafter": 200}
+DRAFTING_DOES = AGENCY_DOES | {"drafter": 302}
 
 
 @dataclass(frozen=True)
@@ -191,12 +195,12 @@ TABLE = [
         world=DOCS,
     ),
     # --- agency (the owner's draft entry and attachment)
-    Row("GET", "/agency/", AGENCY_ONLY),
-    Row("GET", "/agency/competitions/<int:competition_id>/entries/new", AGENCY_ONLY),
+    Row("GET", "/agency/", DRAFTING),
+    Row("GET", "/agency/competitions/<int:competition_id>/entries/new", DRAFTING),
     Row(
         "POST",
         "/agency/competitions/<int:competition_id>/entries/new",
-        AGENCY_DOES,
+        DRAFTING_DOES,
         form="entry",
     ),
     Row("GET", "/agency/entries/<int:entry_id>/edit", OWNER_ONLY),

@@ -1,0 +1,1 @@
+"""Drafting units: accounts under an agency that draft its proposals (role `drafter`)."""

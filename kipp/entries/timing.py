@@ -1,0 +1,59 @@
+"""The submission window in words: countdowns, durations and local times.
+
+Guarantees: nothing here reads or writes the database; texts are in the request's language
+(the plural patterns here are also the ones kipp.entries.forms.editor_messages hands to the
+editor's script); times are shown in the competition's timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from kipp.clock import local, now
+from kipp.models import Competition, Stage
+
+
+def duration_text(seconds: float) -> str:
+    """ "3 days 4 hours", "5 hours 2 minutes" or "12 minutes": two units at most."""
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+
+    def unit(n: int, which: str) -> str:
+        if which == "d":
+            return ngettext("%(num)d day", "%(num)d days", n)
+        if which == "h":
+            return ngettext("%(num)d hour", "%(num)d hours", n)
+        return ngettext("%(num)d minute", "%(num)d minutes", n)
+
+    if days:
+        return f"{unit(days, 'd')} {unit(hours, 'h')}"
+    if hours:
+        return f"{unit(hours, 'h')} {unit(mins, 'm')}"
+    if mins:
+        return unit(mins, "m")
+    return _("less than a minute")
+
+
+def countdown(comp: Competition, at: datetime | None = None) -> str:
+    at = at or now()
+    if at < comp.submission_opens_at:
+        return _(
+            "Opens in %(time)s", time=duration_text((comp.submission_opens_at - at).total_seconds())
+        )
+    if at > comp.submission_closes_at:
+        return _("Submission closed")
+    return _("%(time)s left", time=duration_text((comp.submission_closes_at - at).total_seconds()))
+
+
+def when(value: datetime, comp: Competition) -> str:
+    return local(value, comp.timezone).strftime("%d-%m-%Y %H:%M %Z")
+
+
+def can_create(comp: Competition, at: datetime | None = None) -> bool:
+    """Whether drafts may be started (and edited) now: stage `submission`, deadline not
+    passed. The services check the same, to the second, when the draft is saved."""
+    return comp.stage == Stage.SUBMISSION and (at or now()) <= comp.submission_closes_at
