@@ -18,7 +18,7 @@ from kipp.api.responses_base import BINARY, PDF, problems
 from kipp.api.responses_judging import JobFullOut, JobOut
 from kipp.api.schemas import In
 from kipp.api.serializers import iso
-from kipp.documents import jobs, score_sheets, storage
+from kipp.documents import jobs, progress, score_sheets, storage
 from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentJob, Entry, Selection
@@ -56,7 +56,7 @@ def job_json(job: DocumentJob, tz: str = "Asia/Jakarta", *, full: bool = False) 
             "created_at": iso(job.created_at, tz),
             "started_at": iso(job.started_at, tz),
             "finished_at": iso(job.finished_at, tz),
-            "errors": jobs.job_errors(job),
+            "errors": progress.job_errors(job),
         }
     return body
 

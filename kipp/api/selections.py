@@ -15,20 +15,20 @@ from kipp.api.responses_base import BINARY, problems
 from kipp.api.responses_judging import RankingOut, SelectionFullOut, SelectionPage, SnapshotOut
 from kipp.api.schemas import In, PageArgs, Text
 from kipp.api.serializers import iso
+from kipp.api.serializers_judging import num, ranking_json
 from kipp.competitions.group_rules import ranking_group
 from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.judging import exports, selections
 from kipp.judging.distribution import distribution
 from kipp.judging.queries import (
-    RoundRanking,
     for_reader,
     load_infos,
     load_pool,
     rank_round,
-    selections_page,
 )
 from kipp.judging.ranking import MEAN, ZSCORE
+from kipp.judging.selection_queries import selections_page
 from kipp.judging.tiers import tier_group, tier_round
 from kipp.models import Competition, Selection
 from kipp.permissions import (
@@ -76,58 +76,6 @@ def _forbid_unless(allowed: bool) -> None:
         raise Forbidden(_("Your role does not allow this action."))
 
 
-def _num(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def ranking_json(rr: RoundRanking) -> dict:
-    r, entries = rr.ranking, rr.entries
-    items = []
-    for s in r.items:
-        e = entries[s.entry_id]
-        items.append(
-            {
-                "entry_id": s.entry_id,
-                "title": e.title,
-                "agency": e.agency,
-                "agency_id": e.agency_id,
-                "rank": s.rank,
-                "score": float(s.score),
-                "sheets": s.sheets,
-                "spread": float(s.spread),
-                "flags": list(s.flags),
-            }
-        )
-    return {
-        "round": rr.round,
-        "method": r.method,
-        "items": items,
-        "total": len(items),
-        "cut": {
-            "size": r.cut.size,
-            "tie_at_cut": list(r.cut.tied),
-            "places_left": r.cut.places_left,
-        },
-        "unscored": [
-            {"entry_id": i, "title": entries[i].title, "agency": entries[i].agency}
-            for i in r.unscored
-        ],
-        "reviewers": [
-            {
-                "reviewer_id": st.reviewer_id,
-                "name": rr.reviewer_names.get(st.reviewer_id, ""),
-                "sheets": st.sheets,
-                "mean": float(st.mean),
-                "sd": float(st.sd),
-                "flags": list(st.flags),
-            }
-            for st in r.reviewers
-        ],
-        "overall_mean": _num(r.panel_mean),
-        "overall_sd": _num(r.panel_sd),
-    }
-
-
 @blp.get("/competitions/<int:competition_id>/ranking")
 @blp.arguments(RankingArgs, location="query")
 @blp.response(
@@ -173,7 +121,7 @@ def selection_json(sel: Selection, comp: Competition, infos: dict) -> dict:
                 "title": infos[se.entry_id].title,
                 "agency": infos[se.entry_id].agency,
                 "rank": se.rank,
-                "score": _num(se.score),
+                "score": num(se.score),
                 "justification": se.justification,
             }
             for se in sel.entries

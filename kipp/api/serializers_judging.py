@@ -1,4 +1,5 @@
-"""JSON bodies of assignments and score sheets (described by `kipp.api.responses_judging`).
+"""JSON bodies of assignments, score sheets and rankings (described by
+`kipp.api.responses_judging` and `RankingOut`).
 
 Numbers: score values and totals are exact Decimals sent as JSON numbers (the float of the
 2-decimal value); a pending sheet's `total` is null, a draft's is its running total.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from kipp.api import serializers as out
 from kipp.judging import scoring
+from kipp.judging.queries import RoundRanking
 from kipp.models import Assignment
 
 
@@ -59,4 +61,53 @@ def dump_sheet(a: Assignment) -> dict:
         "version": a.version,
         "submitted_at": out.iso(a.submitted_at, comp.timezone),
         "criteria": [c.summary() for c in criteria],
+    }
+
+
+def ranking_json(rr: RoundRanking) -> dict:
+    """A ranked round (`GET /competitions/{id}/ranking`, described by `RankingOut`)."""
+    r, entries = rr.ranking, rr.entries
+    items = []
+    for s in r.items:
+        e = entries[s.entry_id]
+        items.append(
+            {
+                "entry_id": s.entry_id,
+                "title": e.title,
+                "agency": e.agency,
+                "agency_id": e.agency_id,
+                "rank": s.rank,
+                "score": float(s.score),
+                "sheets": s.sheets,
+                "spread": float(s.spread),
+                "flags": list(s.flags),
+            }
+        )
+    return {
+        "round": rr.round,
+        "method": r.method,
+        "items": items,
+        "total": len(items),
+        "cut": {
+            "size": r.cut.size,
+            "tie_at_cut": list(r.cut.tied),
+            "places_left": r.cut.places_left,
+        },
+        "unscored": [
+            {"entry_id": i, "title": entries[i].title, "agency": entries[i].agency}
+            for i in r.unscored
+        ],
+        "reviewers": [
+            {
+                "reviewer_id": st.reviewer_id,
+                "name": rr.reviewer_names.get(st.reviewer_id, ""),
+                "sheets": st.sheets,
+                "mean": float(st.mean),
+                "sd": float(st.sd),
+                "flags": list(st.flags),
+            }
+            for st in r.reviewers
+        ],
+        "overall_mean": num(r.panel_mean),
+        "overall_sd": num(r.panel_sd),
     }

@@ -31,13 +31,14 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, select, update
 
 from kipp.audit.chain import record
 from kipp.clock import now
 from kipp.dispatch import after_commit
 from kipp.documents.celery_app_factory import send_render_chunks
 from kipp.documents.kinds import KINDS
+from kipp.documents.progress import refresh_progress
 from kipp.errors import Forbidden, InvalidStage, ValidationFailed
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentItem, DocumentJob, User
@@ -274,42 +275,3 @@ def return_items(item_ids: Sequence[int], worker: str, error: str, started: int 
     for job_id in sorted(set(rows)):
         refresh_progress(job_id)
     return len(rows)
-
-
-def refresh_progress(job_id: int) -> DocumentJob | None:
-    """Recompute counters and status from the items, under a row lock on the job."""
-    job = db.session.execute(
-        select(DocumentJob)
-        .where(DocumentJob.id == job_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if job is None:
-        return None
-    counts = dict(
-        db.session.execute(
-            select(Item.status, func.count()).where(Item.job_id == job_id).group_by(Item.status)
-        ).all()
-    )
-    job.total = sum(counts.values())
-    job.done, job.failed = counts.get("done", 0), counts.get("failed", 0)
-    t = now()
-    if job.done + job.failed == job.total:
-        job.status = "failed" if job.failed else "done"
-        job.started_at = job.started_at or t
-        job.finished_at = job.finished_at or t
-    elif job.started_at is not None or counts.get("leased") or job.done or job.failed:
-        job.status = "running"
-        job.started_at = job.started_at or t
-    db.session.flush()
-    return job
-
-
-def job_errors(job: DocumentJob) -> list[dict]:
-    """The failed items of a job: [{"entry_id", "error"}] in item order."""
-    rows = db.session.execute(
-        select(Item.subject_id, Item.error)
-        .where(Item.job_id == job.id, Item.status == "failed")
-        .order_by(Item.id)
-    )
-    return [{"entry_id": subject, "error": error or ""} for subject, error in rows]

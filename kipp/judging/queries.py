@@ -28,10 +28,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
-from kipp.competitions.queries import competitions
 from kipp.extensions import db
 from kipp.judging.conflicts import replacements_missing
 from kipp.judging.ranking import MEAN, ZSCORE, Ranking, Sheet, flag_below_pass_mark, rank_mean
@@ -257,50 +255,3 @@ def selection_criteria(sel: Selection, comp: Competition) -> list[dict]:
     if sel.status == "final" and sel.snapshot and "criteria" in sel.snapshot:
         return list(sel.snapshot["criteria"])
     return criteria_summaries(comp, ROUND_FOR_TIER.get(sel.tier, "evaluation"))
-
-
-def selection_overview() -> tuple[list[Competition], dict[tuple[int, str], dict]]:
-    """Competitions newest first, and per (competition id, tier) the number of proposals, the
-    latest proposal's id and the final selection's id (None while there is none)."""
-    comps = competitions()
-    tiers: dict[tuple[int, str], dict] = {}
-    rows = db.session.execute(
-        select(Selection.id, Selection.competition_id, Selection.tier, Selection.status).order_by(
-            Selection.id
-        )
-    )
-    for sel_id, comp_id, tier, status in rows:
-        t = tiers.setdefault((comp_id, tier), {"proposals": 0, "latest": None, "final": None})
-        t["proposals"] += 1
-        t["latest"] = sel_id
-        if status == "final":
-            t["final"] = sel_id
-    return list(comps), tiers
-
-
-def proposals(comp: Competition, tier: str) -> list:
-    """The tier's selections, newest first: rows of (id, status, created_at, entries)."""
-    count = func.count(SelectionEntry.id).label("entries")
-    return db.session.execute(
-        select(Selection.id, Selection.status, Selection.created_at, count)
-        .outerjoin(SelectionEntry, SelectionEntry.selection_id == Selection.id)
-        .where(Selection.competition_id == comp.id, Selection.tier == tier)
-        .group_by(Selection.id, Selection.status, Selection.created_at)
-        .order_by(Selection.id.desc())
-    ).all()
-
-
-def selections_page(comp: Competition, page: int, per_page: int) -> tuple[list[Selection], int]:
-    """One page of the competition's selections (proposals and final), newest first, with
-    their entries loaded, and the total number of them."""
-    where = Selection.competition_id == comp.id
-    total = db.session.scalar(select(func.count()).select_from(Selection).where(where))
-    rows = db.session.scalars(
-        select(Selection)
-        .where(where)
-        .options(selectinload(Selection.entries))
-        .order_by(Selection.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(rows), total or 0

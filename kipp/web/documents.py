@@ -18,7 +18,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from kipp.documents import jobs, kinds
+from kipp.documents import jobs, kinds, progress
 from kipp.documents.queries import recent_jobs
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -47,7 +47,7 @@ def _page(comp: Competition, form: DocumentJobForm, status: int = 200, detail: s
         comp=comp,
         form=form,
         detail=detail,
-        jobs=[(job, jobs.job_errors(job)) for job in rows],
+        jobs=[(job, progress.job_errors(job)) for job in rows],
         JOB_KIND_LABELS=JOB_KIND_LABELS,
         JOB_STATUS_LABELS=JOB_STATUS_LABELS,
         status_labels_json={k: str(v) for k, v in JOB_STATUS_LABELS.items()},

@@ -32,8 +32,9 @@ from kipp.canonical import canonical_json
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.judging import selections
-from kipp.judging.queries import METHODS, TIER_FOR_ROUND, selection_overview
+from kipp.judging.queries import METHODS, TIER_FOR_ROUND
 from kipp.judging.ranking import MEAN
+from kipp.judging.selection_queries import selection_overview
 from kipp.judging.tiers import is_tier, tier_round
 from kipp.labels import STAGE_LABELS
 from kipp.models import ROUNDS, Competition, Selection

@@ -27,11 +27,11 @@ from kipp.judging.queries import (
     for_reader,
     load_infos,
     load_pool,
-    proposals,
     rank_round,
     selection_criteria,
 )
 from kipp.judging.ranking import MEAN, needing_justification
+from kipp.judging.selection_queries import proposals
 from kipp.judging.tiers import tier_group, tier_ranking, tier_round, tier_stage
 from kipp.labels import AGENCY_KIND_LABELS, TIER_LABELS
 from kipp.models import Competition, Selection, User

@@ -1,8 +1,5 @@
-"""Object-level permission predicates, shared by views, services and templates.
-
-`can_read_*` decides visibility: a caller who cannot read an object gets 404 (its existence is
-not revealed). `can_*` write predicates decide between allowed and 403 for readable objects.
-"""
+"""Who may take part in the competition's workflow: accounts, competitions, entries (agency
+accounts and their drafters), judging (reviewers, conflicts, rankings, selections) and documents."""
 
 from __future__ import annotations
 
@@ -209,104 +206,6 @@ def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
     return can_read_entry(user, entry)
 
 
-# --- mail-outbox
-def can_manage_mail(user: User | None) -> bool:
-    """The outbox (every mail, its addresses and errors, retries) is the secretariat's."""
-    return is_admin(user)
-
-
-# --- mail-accounts
-
-
-# --- mail-notices
-
-
-# --- publication
-def can_publish(user: User | None, competition: Competition | None = None) -> bool:
-    """Publishing lists, deciding objections and recording decrees are the secretariat's."""
-    return is_admin(user)
-
-
-def can_read_objections(user: User | None, competition: Competition | None = None) -> bool:
-    """Objections with the objectors' personal data: the secretariat and the chair."""
-    return bool(user and user.is_authenticated and user.role in ("admin", "chair"))
-
-
-def can_amend(user: User | None, competition: Competition | None = None) -> bool:
-    """Replacing disqualified entries is the chair's, like every selection."""
-    return can_select(user, competition)
-
-
-def can_use_publication(user: User | None) -> bool:
-    """The publication pages: the secretariat and the chair."""
-    return can_read_objections(user)
-
-
-# --- public-results
-
-
-# --- directory
-def in_directory(user: User | None, entry: Entry | None) -> bool:
-    """Anyone, logged in or not, reads a directory innovation (kipp.directory.queries.visible:
-    listed in a published selection and not disqualified, or eligible and made public by its
-    agency once its year is awarded); nothing else is in the directory."""
-    from kipp.directory.queries import is_visible
-
-    return entry is not None and is_visible(entry.id)
-
-
-# --- themes
-def can_manage_themes(user: User | None) -> bool:
-    """The controlled list of themes is the secretariat's."""
-    return is_admin(user)
-
-
-def keeps_profiles(user: User | None) -> bool:
-    """Agency accounts keep their innovations' profiles (the profile pages' gate)."""
-    return bool(user and user.is_authenticated and user.role == "agency")
-
-
-def can_keep_profile(user: User | None, entry: Entry | None) -> bool:
-    """The entry's own agency keeps its innovation profile (the service also requires the
-    entry to be in the directory, answering 409 otherwise)."""
-    return bool(
-        entry is not None
-        and user
-        and user.is_authenticated
-        and user.role == "agency"
-        and user.agency_id == entry.agency_id
-    )
-
-
-def can_read_profile(user: User | None, entry: Entry | None) -> bool:
-    """Whoever may read the entry, and anyone logged in for a directory innovation."""
-    return entry is not None and (can_read_entry(user, entry) or in_directory(user, entry))
-
-
-# --- pages
-
-
-# --- charts
-def can_read_reports(user: User | None) -> bool:
-    """The secretariat's reports (the stage funnel of every year): admins only."""
-    return is_admin(user)
-
-
-# --- flags
-def can_read_flags(user: User | None, entry: Entry | None = None) -> bool:
-    """Multi-year eligibility flags (and the `flag` filter) are the secretariat's."""
-    return is_admin(user)
-
-
-# --- group-rules
-def can_manage_invitations(user: User | None, competition: Competition | None = None) -> bool:
-    """Invitations into invitation-only groups are the secretariat's (given, listed, withdrawn)."""
-    return is_admin(user)
-
-
-# --- awards
-
-
 # --- drafters
 def is_drafter(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role == "drafter" and user.agency_id)
@@ -331,19 +230,3 @@ def can_draft_entries(user: User | None) -> bool:
 def can_manage_drafters(user: User | None) -> bool:
     """An agency account invites and lists the drafters of its own agency."""
     return bool(user and user.is_authenticated and user.role == "agency" and user.agency_id)
-
-
-# --- schedule
-def can_manage_schedule(user: User | None) -> bool:
-    """Generating the presentation schedule and moving its slots is the secretariat's."""
-    return is_admin(user)
-
-
-def can_read_schedule(user: User | None) -> bool:
-    """The whole grid: the secretariat and the chair (panelists read their own day)."""
-    return bool(user and user.is_authenticated and user.role in ("admin", "chair"))
-
-
-def has_own_schedule(user: User | None) -> bool:
-    """Agencies (their entries' slots) and panelists (the presentations they hear)."""
-    return bool(user and user.is_authenticated and user.role in ("agency", "panelist", "chair"))
