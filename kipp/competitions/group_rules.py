@@ -18,6 +18,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from kipp.competitions.criteria import check_criteria, criterion_fields
 from kipp.errors import Forbidden, ValidationFailed
 from kipp.extensions import db
 from kipp.models import Competition, CompetitionGroup
@@ -26,8 +27,6 @@ from kipp.models.group_rules import GroupCriterion, Invitation
 
 def check_groups(groups: dict | None, errors: dict) -> None:
     """Add the problems of each group's own rules to `errors` (nothing else is checked here)."""
-    from kipp.competitions.services import check_criteria  # services call this module
-
     for code, g in (groups or {}).items():
         if not isinstance(g, dict):
             continue
@@ -38,17 +37,7 @@ def check_groups(groups: dict | None, errors: dict) -> None:
 
 
 def _rows(items: list[dict]) -> list[GroupCriterion]:
-    return [
-        GroupCriterion(
-            code=i["code"],
-            name=i["name"].strip(),
-            weight=i["weight"],
-            word_limit=i.get("word_limit"),
-            guidance=i.get("guidance"),
-            position=n,
-        )
-        for n, i in enumerate(items)
-    ]
+    return [GroupCriterion(**criterion_fields(i, n)) for n, i in enumerate(items)]
 
 
 def apply_groups(comp: Competition, groups: dict | None) -> None:

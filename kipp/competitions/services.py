@@ -7,7 +7,6 @@ criteria change only in stage `draft`; `blind_review` changes only before stage 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,12 +16,11 @@ from kipp.audit.chain import record
 from kipp.clock import as_utc
 from kipp.competitions import group_rules
 from kipp.competitions.awards import apply_awards, check_awards
+from kipp.competitions.criteria import CODE_RE, check_criteria, criterion_fields
 from kipp.competitions.defaults import DEFAULT_GROUPS, PANEL_CRITERIA
 from kipp.errors import InvalidStage, StaleVersion, ValidationFailed
 from kipp.extensions import db
 from kipp.models import Competition, CompetitionGroup, Criterion, Stage, User
-
-CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def snapshot(c: Competition) -> dict:
@@ -43,29 +41,6 @@ def snapshot(c: Competition) -> dict:
             for k in c.criteria
         ],
     }
-
-
-def check_criteria(items: list[dict], field: str, errors: dict) -> None:
-    if not items:
-        errors[field] = [_("Give at least one criterion.")]
-        return
-    codes = [i.get("code", "") for i in items]
-    problems = []
-    if len(set(codes)) != len(codes):
-        problems.append(_("Criterion codes must be unique."))
-    if any(not CODE_RE.match(code or "") for code in codes):
-        problems.append(_("Codes use lowercase letters, digits and _ and start with a letter."))
-    if any(not (i.get("name") or "").strip() for i in items):
-        problems.append(_("Every criterion needs a name."))
-    weights = [i.get("weight") for i in items]
-    if any(not isinstance(w, int) or isinstance(w, bool) or w < 0 for w in weights):
-        problems.append(_("Weights are whole numbers of 0 or more."))
-    elif sum(weights) != 100:
-        problems.append(_("Weights must add up to 100 (now %(sum)d).", sum=sum(weights)))
-    if any(i.get("word_limit") is not None and i["word_limit"] < 1 for i in items):
-        problems.append(_("A word limit must be at least 1."))
-    if problems:
-        errors[field] = problems
 
 
 def _check_dates(tz: str, opens: datetime | None, closes: datetime | None, errors: dict):
@@ -92,18 +67,7 @@ def _check_sizes(data: dict, errors: dict) -> None:
 
 
 def _criteria_rows(items: list[dict], round_: str) -> list[Criterion]:
-    return [
-        Criterion(
-            round=round_,
-            code=i["code"],
-            name=i["name"].strip(),
-            weight=i["weight"],
-            word_limit=i.get("word_limit"),
-            guidance=i.get("guidance"),
-            position=n,
-        )
-        for n, i in enumerate(items)
-    ]
+    return [Criterion(round=round_, **criterion_fields(i, n)) for n, i in enumerate(items)]
 
 
 def create_competition(actor: User, data: dict) -> Competition:

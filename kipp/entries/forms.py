@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from kipp.entries.timing import countdown_messages
 from kipp.labels import ATTACHMENT_KIND_LABELS, REPLICATION_LABELS
 from kipp.limits import (
     ANSWER_MAX,
@@ -170,23 +170,15 @@ class AttachmentForm(FlaskForm):
 
 
 def editor_messages(server_now: datetime) -> dict:
-    """Raw translated patterns for entry-editor.js, which fills in `%(name)s` itself, and the
-    server's clock (the live countdown corrects the browser's clock with it).
+    """Raw translated patterns for the agency pages' scripts (countdown.js, entry-editor.js,
+    autosave.js), which fill in `%(name)s` themselves: the countdown's own
+    (`kipp.entries.timing.countdown_messages`), the server's clock (the live countdown corrects
+    the browser's clock with it) and the editor's.
 
-    `gettext` without variables returns the pattern unformatted; plural patterns come from
-    the catalogue directly (their msgids are extracted from `kipp.entries.timing`)."""
-    t = get_translations()
-
-    def forms(one: str, many: str) -> list[str]:
-        return [t.ngettext(one, many, 1), t.ngettext(one, many, 2)]
-
+    `gettext` without variables returns the pattern unformatted."""
     return {
+        **countdown_messages(),
         "now": server_now.isoformat(),
-        "day": forms("%(num)d day", "%(num)d days"),
-        "hour": forms("%(num)d hour", "%(num)d hours"),
-        "minute": forms("%(num)d minute", "%(num)d minutes"),
-        "soon": _("less than a minute"),
-        "left": _("%(time)s left"),
         "opens_in": _("Opens in %(time)s"),
         "closed": _("Submission closed"),
         "words": _("Words: %(count)d"),

@@ -1,16 +1,16 @@
 """The submission window in words: countdowns, durations and local times.
 
 Guarantees: nothing here reads or writes the database; texts are in the request's language
-(the plural patterns here are also the ones kipp.entries.forms.editor_messages hands to the
-editor's script); times are shown in the competition's timezone.
+(`countdown_messages` hands the same patterns to kipp/static/countdown.js, on the agency and
+the public pages alike); times are shown in the competition's timezone.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from kipp.clock import local, now
 from kipp.models import Competition, Stage
@@ -57,3 +57,21 @@ def can_create(comp: Competition, at: datetime | None = None) -> bool:
     """Whether drafts may be started (and edited) now: stage `submission`, deadline not
     passed. The services check the same, to the second, when the draft is saved."""
     return comp.stage == Stage.SUBMISSION and (at or now()) <= comp.submission_closes_at
+
+
+def countdown_messages() -> dict:
+    """Raw translated patterns for countdown.js (it fills in `%(…)s` itself): the public
+    pages' countdowns; the editor adds its own (`kipp.entries.forms.editor_messages`)."""
+    t = get_translations()
+
+    def forms(one: str, many: str) -> list[str]:
+        return [t.ngettext(one, many, 1), t.ngettext(one, many, 2)]
+
+    return {
+        "day": forms("%(num)d day", "%(num)d days"),
+        "hour": forms("%(num)d hour", "%(num)d hours"),
+        "minute": forms("%(num)d minute", "%(num)d minutes"),
+        "soon": _("less than a minute"),
+        "left": _("%(time)s left"),
+        "closed": _("Closed"),
+    }

@@ -15,13 +15,12 @@ Guarantees
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import get_translations
 from flask_babel import gettext as _
 
 from kipp import clock, pagecache
 from kipp.caching import cache_answer, cacheable
 from kipp.documents import storage
-from kipp.entries.timing import countdown, duration_text
+from kipp.entries.timing import countdown, countdown_messages, duration_text
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.labels import AGENCY_KIND_LABELS, STAGE_LABELS
@@ -45,23 +44,6 @@ DECREE_MAX_AGE = 600
 SENT_KEY = "objection_sent"
 # The objection pages carry a CSRF token and what the visitor typed: never stored anywhere.
 NO_STORE = {"Cache-Control": "private, no-store"}
-
-
-def countdown_messages() -> dict:
-    """Raw translated patterns for countdown.js (it fills in `%(…)s` itself)."""
-    t = get_translations()
-
-    def forms(one: str, many: str) -> list[str]:
-        return [t.ngettext(one, many, 1), t.ngettext(one, many, 2)]
-
-    return {
-        "day": forms("%(num)d day", "%(num)d days"),
-        "hour": forms("%(num)d hour", "%(num)d hours"),
-        "minute": forms("%(num)d minute", "%(num)d minutes"),
-        "soon": _("less than a minute"),
-        "left": _("%(time)s left"),
-        "closed": _("Closed"),
-    }
 
 
 def time_left(deadline) -> str:
