@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from kipp.competitions.group_rules import is_invited
 from kipp.entries.timing import countdown_messages
 from kipp.labels import ATTACHMENT_KIND_LABELS, REPLICATION_LABELS
 from kipp.limits import (
@@ -124,10 +125,15 @@ class EntryForm(FlaskForm):
         return loose
 
 
-def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) -> EntryForm:
+def entry_form(
+    comp: Competition, entry: Entry | None = None, *, formdata=None, agency_id: int | None = None
+) -> EntryForm:
     """The editor form for `comp`, filled from `formdata` (a POST) or else from `entry`.
 
     Pass `formdata=None` to show the saved entry even while handling a POST of another form.
+    Given the agency (`agency_id`, for a form that is shown), the group choices leave out the
+    invitation-only groups it is not invited to (unless the entry already is in one); a posted
+    form keeps every group, so that the service refuses an uninvited group with its reason.
     """
     criteria = comp.round_criteria("evaluation")
     attrs = {
@@ -154,7 +160,14 @@ def entry_form(comp: Competition, entry: Entry | None = None, *, formdata=None) 
             "version": entry.version,
         } | {answer_field(code): text for code, text in (entry.answers or {}).items()}
     form = form_class(formdata=formdata, data=data)
-    form.group.choices = [SelectChoice(g.code, g.code.capitalize()) for g in comp.groups]
+    form.group.choices = [
+        SelectChoice(g.code, g.code.capitalize())
+        for g in comp.groups
+        if agency_id is None
+        or not g.invitation_only
+        or (entry is not None and entry.group == g.code)
+        or is_invited(comp.id, g.code, agency_id)
+    ]
     form.theme.choices = [SelectChoice("", "—")] + [
         SelectChoice(t["code"], t["label"]) for t in themes()
     ]

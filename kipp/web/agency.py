@@ -110,7 +110,7 @@ def render_editor(
     `typed` says `form` holds input that was not saved (the read-only view then offers it for
     copying); `stale` adds a link to the saved version.
     """
-    form = form if form is not None else entry_form(comp, entry)
+    form = form if form is not None else entry_form(comp, entry, agency_id=me().agency_id)
     editable = (
         timing.can_create(comp)
         and (entry is None or entry.status == "draft")
@@ -228,7 +228,7 @@ def submit_entry(entry_id: int):
         services.submit_entry(me(), entry)
     except DomainError as exc:
         db.session.rollback()
-        form = entry_form(entry.competition, entry)
+        form = entry_form(entry.competition, entry, agency_id=me().agency_id)
         loose = form.add_errors(exc.errors)
         return render_editor(
             entry.competition,

@@ -192,3 +192,12 @@ def test_scoring_page_shows_the_groups_criteria(make, web_login):
     page = client.get(f"/panel/assignments/{a.id}").get_data(as_text=True)
     assert "Kesetiaan pada inovasi asal" in page and "Adaptasi pada konteks lokal" in page
     assert 'name="score_kesetiaan"' in page and 'name="score_signifikansi"' not in page
+
+
+def test_entry_editor_offers_an_invitation_only_group_to_the_invited_only(w, web_login):
+    """The new-entry form lists khusus for the invited agency and leaves it out for another."""
+    url = f"/agency/competitions/{w.comp.id}/entries/new"
+    invited = web_login(w.invited).get(url).get_data(as_text=True)
+    assert '<option value="khusus"' in invited and '<option value="umum"' in invited
+    outsider = web_login(w.outsider).get(url).get_data(as_text=True)
+    assert '<option value="khusus"' not in outsider and '<option value="umum"' in outsider
