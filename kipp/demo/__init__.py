@@ -98,14 +98,12 @@ def _people(made: Counter) -> tuple[User, dict[str, Agency], dict[str, User]]:
     return admin, agencies, users
 
 
-def _competition(
-    admin: User, name: str, year: int, opens: datetime, closes: datetime, **sizes: int | dict
-):
+def _competition(admin: User, name: str, year: int, opens: datetime, closes: datetime, **settings):
     return create_competition(
         admin,
         {
             "groups": DEFAULT_GROUPS,
-            **sizes,
+            **settings,
             "name": name,
             "year": year,
             "timezone": "Asia/Jakarta",
@@ -147,14 +145,17 @@ def _closed_year(admin: User, agencies: dict[str, Agency]) -> int:
 
 
 def _open_year(admin: User, agency_user: User) -> int:
-    """KIPP 2027: open from 30 days before the seed until 60 days after, in WIB.
+    """KIPP 2027: open from 30 days before the seed until 60 days after, in WIB, and judged
+    blind (its evaluators will read entries without agency, province, kind or 3T).
 
     Returns the number of drafts made for the demo agency through the editor's service.
     """
     today = local(now(), "Asia/Jakarta").date()
     opens = datetime.combine(today - timedelta(days=30), time(8, 0), tzinfo=WIB)
     closes = datetime.combine(today + timedelta(days=60), time(23, 59, 59), tzinfo=WIB)
-    comp = _competition(admin, OPEN_YEAR, 2027, opens, closes, groups=OPEN_YEAR_GROUPS)
+    comp = _competition(
+        admin, OPEN_YEAR, 2027, opens, closes, groups=OPEN_YEAR_GROUPS, blind_review=True
+    )
     move_stage(admin, comp, "submission")
     drafts = open_year_drafts(comp, today)
     for data in drafts:
@@ -192,7 +193,9 @@ def seed() -> str:
         created.append(f"{CLOSED_YEAR} in screening with {n} entries")
     if _find(OPEN_YEAR) is None:
         n = _open_year(admin, users["agency@kipp.demo"])
-        created.append(f"{OPEN_YEAR} open for submission with {n} drafts of {DEMO_AGENCY}")
+        created.append(
+            f"{OPEN_YEAR} open for submission (blind review) with {n} drafts of {DEMO_AGENCY}"
+        )
     if n := seed_directory(admin, agencies.values()):
         created.append(f"KIPP 2021–2024 awarded and published, {n} innovations in the directory")
     if n := fix_by_decree(admin):

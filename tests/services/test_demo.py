@@ -181,6 +181,7 @@ def test_every_answer_respects_its_word_limit(seeded):
 def test_open_year_takes_submissions_now(seeded, client):
     comp = comp_named("KIPP 2027")
     assert comp.stage == "submission" and comp.year == 2027
+    assert comp.blind_review  # the demo's blind-reviewed year (issue 13, item 6)
     assert comp.submission_opens_at < now() < comp.submission_closes_at
     assert 29 <= (now() - comp.submission_opens_at).days <= 31
     assert 59 <= (comp.submission_closes_at - now()).days <= 61
