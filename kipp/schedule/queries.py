@@ -18,6 +18,8 @@ from kipp.models import Agency, Competition, Entry, Selection, SelectionEntry, U
 from kipp.models.schedule import Schedule, ScheduleRoom, ScheduleRoomMember, ScheduleSlot
 from kipp.schedule import plan
 
+PANEL_ROLES = ("panelist", "chair")  # who may sit in a presentation room
+
 
 @dataclass(frozen=True)
 class SlotView:
@@ -185,3 +187,13 @@ def schedule_rows() -> list[tuple[Competition, Schedule | None]]:
         )
     }
     return [(c, found.get(c.id)) for c in comps]
+
+
+def panelist_choices() -> list[tuple[int, str]]:
+    """(id, name) of every active panelist and chair, by name: the rooms' choices."""
+    users = db.session.scalars(
+        select(User)
+        .where(User.role.in_(PANEL_ROLES), User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    return [(u.id, u.name) for u in users]

@@ -44,11 +44,10 @@ from kipp.models import Competition, User
 from kipp.models.schedule import Schedule, ScheduleRoom, ScheduleRoomMember, ScheduleSlot
 from kipp.schedule import mail, plan
 from kipp.schedule.clashes import clash_error
-from kipp.schedule.queries import schedule_periods, shortlisted, slot_view
+from kipp.schedule.queries import PANEL_ROLES, schedule_periods, shortlisted, slot_view
 from kipp.schedule.spec import Spec, parse
 
 STAGES = ("shortlist", "panel")
-PANEL_ROLES = ("panelist", "chair")
 
 
 class ScheduleInfeasible(DomainError):

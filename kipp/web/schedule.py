@@ -19,7 +19,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from kipp.errors import DomainError
 from kipp.extensions import db
@@ -29,6 +28,7 @@ from kipp.permissions import can_manage_schedule, can_read_schedule, has_own_sch
 from kipp.schedule import services
 from kipp.schedule.forms import GenerateForm, MoveForm
 from kipp.schedule.queries import (
+    panelist_choices,
     schedule_of,
     schedule_periods,
     schedule_rows,
@@ -61,15 +61,6 @@ def _competition(competition_id: int) -> Competition:
     return comp
 
 
-def _panelist_choices() -> list[tuple[int, str]]:
-    users = db.session.scalars(
-        select(User)
-        .where(User.role.in_(services.PANEL_ROLES), User.active.is_(True))
-        .order_by(User.name, User.id)
-    )
-    return [(u.id, u.name) for u in users]
-
-
 def _label(at: datetime) -> str:
     """A period's start as written in WIB: naive starts are competition time already and aware
     ones carry the competition's zone, so nothing is converted (`rebase=False`)."""
@@ -95,7 +86,7 @@ def _render(comp, *, generate_form=None, move_form=None, error=None, status=200)
         starts = schedule_periods(schedule)
         grid = {(v.room_id, v.starts.replace(tzinfo=None)): v for v in views}
     gen = generate_form or GenerateForm(formdata=None)
-    gen.set_panelists(_panelist_choices())
+    gen.set_panelists(panelist_choices())
     if error is None and gen.errors:
         status = 422
     return render_template(
@@ -132,7 +123,7 @@ def generate(competition_id: int):
     if not can_manage_schedule(current_user):
         abort(403)
     form = GenerateForm()
-    form.set_panelists(_panelist_choices())
+    form.set_panelists(panelist_choices())
     if not form.validate():
         return _render(comp, generate_form=form, status=422)
     try:
