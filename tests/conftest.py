@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 import kipp.auth.passwords as passwords
 from kipp import create_app
@@ -90,21 +91,32 @@ def database(tmp_path_factory):
     return {"url": None, "template": template}
 
 
-def _truncate(url: str) -> None:
+def _truncate(url: str, attempts: int = 3) -> None:
+    """Empty every table. A process a test started (a rehearsal host, a worker) may still be
+    reading when the test ends: PostgreSQL may then pick this TRUNCATE as a deadlock's victim,
+    and it is simply run again."""
     engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                    "AND tablename <> 'alembic_version'"
-                )
-            )
-        ]
-        if tables:
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    try:
+        for attempt in range(1, attempts + 1):
+            try:
+                with engine.begin() as conn:
+                    tables = [
+                        r[0]
+                        for r in conn.execute(
+                            text(
+                                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                                "AND tablename <> 'alembic_version'"
+                            )
+                        )
+                    ]
+                    if tables:
+                        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                return
+            except OperationalError as exc:
+                if "deadlock detected" not in str(exc) or attempt == attempts:
+                    raise
+    finally:
+        engine.dispose()
 
 
 def _fresh_request_globals():
