@@ -26,6 +26,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config.check(app.config)
     Path(app.config["KIPP_STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    from kipp.pagecache import PageCache
+
+    # Stored public answers are served in front of the app (kipp/pagecache.py), behind ProxyFix.
+    app.wsgi_app = PageCache(app.wsgi_app, app.config)
     if app.config["KIPP_PROXY_HOPS"]:
         # Behind N trusted proxies the client address (used by login throttling) comes from
         # X-Forwarded-For; without them, the header is ignored (it could be forged).

@@ -6,7 +6,7 @@ first, ties by value; years newest first); the tier of a consented, non-winning 
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy import Integer, String, cast, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from kipp.extensions import db
@@ -14,19 +14,23 @@ from kipp.extensions import db
 FACETS = ("year", "tier", "island", "province", "kind", "group", "is_3t")
 
 
+def _grouped(m, *extra):
+    """PostgreSQL: one row per facet value over the matches `m`, in two steps: the matches
+    counted per combination of every facet (one hash pass over the rows), then those few
+    thousand cells summed per facet (GROUPING SETS) — measured, half the cost of grouping the
+    rows seven ways directly."""
+    cells = select(*(m.c[name] for name in FACETS), func.count().label("n"))
+    cells = cells.group_by(*(m.c[name] for name in FACETS)).cte("cells")
+    dims = [cells.c[name] for name in FACETS]
+    total = cast(func.sum(cells.c.n), Integer)
+    return select(func.grouping(*dims), *dims, total, *extra).group_by(func.grouping_sets(*dims))
+
+
 def counts(matches) -> dict:
-    """Counts per value of every facet over `matches`: on PostgreSQL in one pass (GROUPING
-    SETS), on SQLite one GROUP BY per facet over a common table expression."""
+    """Counts per value of every facet over `matches`: on PostgreSQL in one statement
+    (`_grouped`), on SQLite one GROUP BY per facet over a common table expression."""
     if db.engine.dialect.name == "postgresql":
-        m = matches.subquery("matches")
-        dims = [m.c[name] for name in FACETS]
-        return _facet_rows(
-            db.session.execute(
-                select(func.grouping(*dims), *dims, func.count()).group_by(
-                    func.grouping_sets(*dims)
-                )
-            ).all()
-        )
+        return _facet_rows(db.session.execute(_grouped(matches.cte("matches"))).all())
     out: dict = {name: [] for name in FACETS}
     m = matches.cte("matches")
     parts = [
@@ -74,7 +78,7 @@ def order(sub, ranked: bool) -> tuple:
 
 def page_and_facets(matches, ranked: bool, limit: int, offset: int):
     """PostgreSQL: (the page's ids, the facets) from one statement over one materialized
-    match: the facets grouped in one pass (GROUPING SETS), the ids as an ordered array."""
+    match: the facets as `_grouped` counts them, the ids as an ordered array."""
     m = matches.cte("matches").prefix_with("MATERIALIZED")
     ordering = order(m, ranked)
     page = (
@@ -87,9 +91,6 @@ def page_and_facets(matches, ranked: bool, limit: int, offset: int):
     ids = select(
         func.array_agg(aggregate_order_by(page.c.id, *order(page, ranked)))
     ).scalar_subquery()
-    dims = [m.c[name] for name in FACETS]
-    rows = db.session.execute(
-        select(func.grouping(*dims), *dims, func.count(), ids).group_by(func.grouping_sets(*dims))
-    ).all()
+    rows = db.session.execute(_grouped(m, ids)).all()
     ids_found = (rows[0][-1] or []) if rows else []
     return ids_found, _facet_rows([r[:-1] for r in rows])

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from kipp.extensions import db
 
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations/versions/0011_directory.py"
+VERSIONS = Path(__file__).resolve().parents[2] / "migrations/versions"
 TRIGGERS = (
     "entries_search_insert",
     "entries_search_update",
@@ -32,8 +32,8 @@ TRIGGERS = (
 
 
 @cache
-def _migration():
-    spec = importlib.util.spec_from_file_location("kipp_migration_0011", MIGRATION)
+def _migration(name: str):
+    spec = importlib.util.spec_from_file_location(f"kipp_migration_{name}", VERSIONS / name)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -43,13 +43,15 @@ def reindex() -> int:
     if db.engine.dialect.name == "postgresql":
         statements = ["SELECT kipp_index_entries(ARRAY(SELECT id FROM entries))"]
     else:
-        m = _migration()
+        m, v = _migration("0011_directory.py"), _migration("0020_directory_visibility.py")
         statements = [
             *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
+            *(f"DROP TRIGGER IF EXISTS {name}" for name in v.SQLITE_TRIGGER_NAMES),
             *m.SQLITE_TRIGGERS,
+            *v.SQLITE_TRIGGERS,
             "DELETE FROM innovation_search",
             "DELETE FROM innovation_fts",
-            *m.SQLITE_FILL,
+            *m.SQLITE_FILL,  # the visibility triggers fill tier_rank and awarded as rows arrive
         ]
     for statement in statements:
         db.session.execute(text(statement))

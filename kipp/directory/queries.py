@@ -1,7 +1,8 @@
 """What the directory shows, and its lists, filters and facets (API v1.1 § Public data).
 
-Visibility is one rule, `visible()`, used by every read here and by
-`kipp.permissions.in_directory`: an entry is a directory innovation when it is not
+Visibility is one rule, `visible()` on `entries` (used by `is_visible`, which
+`kipp.permissions.in_directory` asks) and its copy `visible_copy()` on the search table (every
+list here): an entry is a directory innovation when it is not
 disqualified and either it is listed in a published selection (`Selection.published_at` set),
 or its competition is `awarded`, it is `eligible` and its agency set `public`. Nothing else is
 ever returned (the pages and the API answer 404).
@@ -14,9 +15,11 @@ id; with `q` best match first, then the same.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
+    Integer,
     and_,
     case,
     exists,
@@ -25,6 +28,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    type_coerce,
 )
 from sqlalchemy.orm import aliased
 
@@ -34,8 +38,11 @@ from kipp.extensions import db
 from kipp.models import Agency, Competition, Entry, Selection, SelectionEntry
 from kipp.models.directory import InnovationSearch
 from kipp.models.themes import InnovationProfile
+from kipp.ttlcache import TTLStore, enabled
 
 TIERS = ("final", "shortlist", "none")
+# Made once: an alias made per query costs milliseconds (SQLAlchemy proxies every column).
+_THEMED, _VALIDATED = aliased(Entry), aliased(InnovationProfile)
 _TIER_RANK = {"final": 2, "shortlist": 1}
 
 
@@ -63,34 +70,28 @@ class Results:
     facets: dict = field(default_factory=dict)
 
 
-def _published():
-    """entry_id → its best published tier (2 final, 1 shortlist, 0 another award)."""
-    rank = func.max(case(_TIER_RANK, value=Selection.tier, else_=0))
-    return (
-        select(SelectionEntry.entry_id, rank.label("tier_rank"))
+def visible():
+    """The visibility rule as a condition on `Entry` joined to `Competition`: the source of
+    truth, read from `entries`, `competitions` and `selections` themselves."""
+    listed = exists(
+        select(1)
+        .select_from(SelectionEntry)
         .join(Selection, Selection.id == SelectionEntry.selection_id)
-        .where(Selection.published_at.is_not(None))
-        .group_by(SelectionEntry.entry_id)
-        .subquery("published")
+        .where(SelectionEntry.entry_id == Entry.id, Selection.published_at.is_not(None))
     )
+    consented = and_(
+        Competition.stage == "awarded", Entry.status == "eligible", Entry.public.is_(True)
+    )
+    return and_(Entry.status != "disqualified", or_(listed, consented))
 
 
-def visible(pub=None, row=Entry):
-    """The visibility rule as a condition on `row` (Entry, or InnovationSearch whose copy of
-    status and public the triggers keep) joined to Competition (and `pub`)."""
-    key = row.id if row is Entry else row.entry_id
-    listed = (
-        pub.c.entry_id.is_not(None)
-        if pub is not None
-        else exists(
-            select(1)
-            .select_from(SelectionEntry)
-            .join(Selection, Selection.id == SelectionEntry.selection_id)
-            .where(SelectionEntry.entry_id == key, Selection.published_at.is_not(None))
-        )
-    )
-    consented = and_(Competition.stage == "awarded", row.status == "eligible", row.public.is_(True))
-    return and_(row.status != "disqualified", or_(listed, consented))
+def visible_copy():
+    """The same rule on `innovation_search` alone, whose copies of the status, the consent,
+    the published tier (`tier_rank`) and the competition's stage (`awarded`) the database's
+    triggers keep (migrations 0011 and 0020): what every directory list reads."""
+    s = InnovationSearch
+    consented = and_(s.awarded.is_(True), s.status == "eligible", s.public.is_(True))
+    return and_(s.status != "disqualified", or_(s.tier_rank.is_not(None), consented))
 
 
 def is_visible(entry_id: int) -> bool:
@@ -105,16 +106,21 @@ def is_visible(entry_id: int) -> bool:
     )
 
 
+def _plain(column):
+    """A foreign-key column without its key, for the subqueries below: SQLAlchemy copies a
+    key into every subquery column made from it, at a cost of milliseconds each."""
+    return type_coerce(column, Integer)
+
+
 def _base(filters: Filters, *, ranked: bool = True, full: bool = False):
     """The matching directory rows: id, title, year, tier, the facet dimensions and `rank`
     (`full` adds summary, agency name and the lineage columns, read from `entries`)."""
     s = InnovationSearch
-    pub = _published()
-    tier = case((pub.c.tier_rank == 2, "final"), (pub.c.tier_rank == 1, "shortlist"), else_=None)
+    tier = case((s.tier_rank == 2, "final"), (s.tier_rank == 1, "shortlist"), else_=None)
     match = text_match(filters.q)
     rank = match.rank if match is not None and ranked else literal(0)
     columns = [
-        s.entry_id.label("id"),
+        _plain(s.entry_id).label("id"),
         s.title.label("title"),
         s.province.label("province"),
         s.island.label("island"),
@@ -129,19 +135,13 @@ def _base(filters: Filters, *, ranked: bool = True, full: bool = False):
         columns += [
             Entry.summary.label("summary"),
             Agency.name.label("agency"),
-            Entry.replicates_entry_id.label("replicates_entry_id"),
+            _plain(Entry.replicates_entry_id).label("replicates_entry_id"),
             Entry.replicates.label("replicates_text"),
             Entry.theme.label("theme"),
             InnovationProfile.status.label("profile_status"),
             InnovationProfile.validated_at.label("validated_at"),
         ]
-    query = (
-        select(*columns)
-        .select_from(s)
-        .join(Competition, Competition.id == s.competition_id)
-        .outerjoin(pub, pub.c.entry_id == s.entry_id)
-        .where(visible(pub, s))
-    )
+    query = select(*columns).select_from(s).where(visible_copy())
     if full:
         query = query.join(Entry, Entry.id == s.entry_id).join(Agency, Agency.id == s.agency_id)
         query = query.outerjoin(InnovationProfile, InnovationProfile.entry_id == s.entry_id)
@@ -171,7 +171,7 @@ def _theme_filters(query, f: Filters):
     fresh)."""
     from kipp.themes.queries import fresh_since
 
-    s, e, p = InnovationSearch, aliased(Entry), aliased(InnovationProfile)
+    s, e, p = InnovationSearch, _THEMED, _VALIDATED
     if f.theme:
         themed = select(1).where(e.id == s.entry_id, e.theme == f.theme).correlate(s)
         query = query.where(exists(themed))
@@ -191,12 +191,36 @@ def _custom_plans() -> None:
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
+RESULTS_MAX_AGE = 60  # seconds; the public answers' own max-age (kipp.caching)
+_results = TTLStore(256)
+
+
 def search(filters: Filters, page: int = 1, per_page: int = 20, *, facets: bool = True):
     """One page of the directory (items as `items.item` builds them), the total and facets.
 
-    The page is chosen on narrow rows (id, rank, year, title) and only its own rows are then
-    read in full. On PostgreSQL the page and every facet come from one statement that matches
-    the text once; on SQLite from two."""
+    With the process caches on (`kipp.ttlcache.enabled`), the same search is answered from
+    this process's memory for `RESULTS_MAX_AGE` seconds — no older than the public answers may
+    already be (their `max-age`) — so visitors a page cache cannot serve (a language cookie, a
+    login, another page of the same search) still cost one search per process per minute. The
+    caller gets its own copy."""
+    if not enabled():
+        return _search(filters, page, per_page, facets)
+    key = (str(db.engine.url), tuple(sorted(filters.active().items())), page, per_page, facets)
+    found = _results.get_or_build(
+        key, lambda: _search(filters, page, per_page, facets), RESULTS_MAX_AGE
+    )
+    return copy.deepcopy(found)
+
+
+def clear_cache() -> None:
+    """Forget this process's kept search results."""
+    _results.clear()
+
+
+def _search(filters: Filters, page: int, per_page: int, facets: bool) -> Results:
+    """The search itself. The page is chosen on narrow rows (id, rank, year, title) and only
+    its own rows are then read in full. On PostgreSQL the page and every facet come from one
+    statement that matches the text once; on SQLite from two."""
     from kipp.directory.items import dump_rows
 
     _custom_plans()

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kipp.directory.stem import forms
 from kipp.extensions import db
-from kipp.models.directory import InnovationDocument, InnovationSearch
+from kipp.models.directory import InnovationDocument
 
 Q_MAX = 200
 MAX_TERMS = 12  # words (and phrases) of one SQLite query; PostgreSQL has no need of a cap
@@ -36,7 +36,7 @@ innovation_fts = table("innovation_fts", column("rowid"))
 
 @dataclass(frozen=True)
 class Match:
-    source: object  # joined on `key` = InnovationSearch.entry_id
+    source: object  # joined on `key` = innovation_search.entry_id
     key: ColumnElement
     condition: ColumnElement
     rank: ColumnElement  # ascending order is best first
@@ -58,7 +58,7 @@ def text_match(q: str | None) -> Match | None:
 
 def _postgres(q: str) -> Match:
     """Matches the whole document (GIN index); ranks on the heading alone (title A, agency B),
-    a short vector stored in the row, so ranking thousands of matches stays cheap: title and
+    a short vector stored beside it, so ranking thousands of matches stays cheap: title and
     agency matches first, summary-only matches after them (then newest year, title)."""
     query = func.websearch_to_tsquery(literal_column("'kipp_id'::regconfig"), q).op("||")(
         func.websearch_to_tsquery(literal_column("'kipp_en'::regconfig"), q)
@@ -67,7 +67,7 @@ def _postgres(q: str) -> Match:
         InnovationDocument,
         InnovationDocument.entry_id,
         InnovationDocument.document.op("@@")(query),
-        -func.ts_rank(InnovationSearch.heading, query),
+        -func.ts_rank(InnovationDocument.heading, query),
     )
 
 

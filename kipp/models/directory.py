@@ -1,20 +1,22 @@
 """The public innovation directory: what it needs beyond the entries themselves.
 
 `innovation_search` is a narrow copy of what the directory filters, counts and ranks on, one row
-per entry, kept current by database triggers (migration 0011) whatever code changes an entry,
-its agency or its competition's year — so no code path can forget it. It holds no visibility
-decision: the stage of the competition and the publication of selections are read live
-(`kipp.directory.queries.visible`). On PostgreSQL `heading` (title and agency, weighted A and
-B, for ranking) and `document` (title, agency, summary, for matching) are tsvectors under the
-`kipp_id` and `kipp_en` configurations; `document` lives in `innovation_documents` under a GIN
-index, so scans that do
-not search stay narrow. On SQLite `heading` is NULL, `innovation_documents` stays empty and the
-FTS5 table `innovation_fts` holds the text.
+per entry, kept current by database triggers (migrations 0011 and 0020) whatever code changes
+an entry, its agency, its competition or a published selection — so no code path can forget
+it. Besides the entry's own `status` and `public` it holds the two other facts the visibility
+rule reads: `tier_rank` (the best tier among the published selections listing the entry: 2
+final, 1 shortlist, 0 another award; NULL when none lists it) and `awarded` (its competition's
+stage is `awarded`); `kipp.directory.queries.visible` states the rule on `entries`, the source
+of truth. On PostgreSQL `innovation_documents` holds the tsvectors `heading` (title and agency,
+weighted A and B, for ranking) and `document` (title, agency, summary, for matching, under a GIN
+index), under the `kipp_id` and `kipp_en` configurations, so scans that do not search stay
+narrow. On SQLite `innovation_documents` stays empty and the FTS5 table `innovation_fts` holds
+the text.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, SmallInteger, String, Text, false
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,7 +43,8 @@ class InnovationSearch(db.Model):
     island: Mapped[str] = mapped_column(String(30))
     is_3t: Mapped[bool] = mapped_column(Boolean)
     title: Mapped[str] = mapped_column(String(300))
-    heading: Mapped[str | None] = mapped_column(SEARCH_VECTOR)
+    tier_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    awarded: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class InnovationDocument(db.Model):
@@ -57,3 +60,4 @@ class InnovationDocument(db.Model):
         ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     document: Mapped[str | None] = mapped_column(SEARCH_VECTOR)
+    heading: Mapped[str | None] = mapped_column(SEARCH_VECTOR)

@@ -202,6 +202,7 @@ def test_in_directory_predicate(world):
 
 def test_process_cache_serves_anonymous_visitors_only(world, make, app, client):
     from kipp import pagecache
+    from kipp.directory import queries
 
     app.config["KIPP_PAGE_CACHE"] = True
     pagecache.clear()
@@ -210,6 +211,43 @@ def test_process_cache_serves_anonymous_visitors_only(world, make, app, client):
         make.entry(world.comps[2024], world.users["sby"], "eligible", title="Baru", public=True)
         assert client.get("/innovations").get_data(as_text=True) == first  # within max-age
         client.set_cookie("other", "1")  # a visitor with cookies is never served the copy
+        queries.clear_cache()  # (the search itself is kept a minute too: see below)
         assert "Baru" in client.get("/innovations").get_data(as_text=True)
     finally:
         pagecache.clear()
+        queries.clear_cache()
+
+
+def test_search_results_are_kept_a_minute_per_process(world, make, app, monkeypatch):
+    from sqlalchemy import event
+
+    from kipp import ttlcache
+    from kipp.directory import queries
+
+    now = [5000.0]
+    monkeypatch.setattr(ttlcache.time, "monotonic", lambda: now[0])
+    app.config["KIPP_PAGE_CACHE"] = True
+    queries.clear_cache()
+    statements = []
+
+    def seen(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        first = queries.search(queries.Filters(q="kesehatan"))
+        ran = len(statements)
+        first.items.clear()  # the caller's copy: the kept answer is untouched
+        again = queries.search(queries.Filters(q="kesehatan"))
+        assert len(statements) == ran and again.total == 2 and len(again.items) == 2
+        queries.search(queries.Filters(q="kesehatan", year=2025))  # another search runs
+        assert len(statements) > ran
+        make.entry(
+            world.comps[2024], world.users["sby"], "eligible", title="Kesehatan Baru", public=True
+        )
+        assert queries.search(queries.Filters(q="kesehatan")).total == 2  # within the minute
+        now[0] += queries.RESULTS_MAX_AGE
+        assert queries.search(queries.Filters(q="kesehatan")).total == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+        queries.clear_cache()
