@@ -15,10 +15,12 @@ Guarantees
   changes. After a reset every session and API token of the user is dead, the current
   browser's included.
 - `request_reset` does the same whether or not the address has an account, up to mailing an
-  active one; the views answer it no sooner than `answer_floor()` (0.3 s) after the request
-  arrived, so the time taken does not tell registered addresses apart. It throttles through
-  `kipp.ratelimit`: more than 5 requests per e-mail address or 20 per IP address within an
-  hour raise `RateLimited`, counting only requests that were let through.
+  active one (whose stored address the outbox accepts: an older row holding an address it
+  refuses gets nothing rather than an error that would tell it exists); the views answer it
+  no sooner than `answer_floor()` (0.3 s) after the request arrived, so the time taken does
+  not tell registered addresses apart. It throttles through `kipp.ratelimit`: more than 5
+  requests per e-mail address or 20 per IP address within an hour raise `RateLimited`,
+  counting only requests that were let through.
 - Every issue and use of a link is an audit event on the global chain (never the token).
 """
 
@@ -43,6 +45,7 @@ from kipp.auth.services import find_user_by_email, set_password
 from kipp.clock import now
 from kipp.errors import InvalidToken, RateLimited, ValidationFailed
 from kipp.extensions import db
+from kipp.mail import addresses
 from kipp.models import User, UserSession
 from kipp.models.account_links import AccountLink
 
@@ -135,8 +138,8 @@ def request_reset(email: str, ip: str) -> None:
     if not ratelimit.allow(BUCKET_EMAIL, email, RESETS_PER_EMAIL, RESET_WINDOW):
         raise RateLimited(refused)
     user = find_user_by_email(email) if email else None
-    if user is not None and user.active:
-        issue(None, user, "reset")
+    if user is not None and user.active and addresses.is_valid(addresses.normalise(user.email)):
+        issue(None, user, "reset")  # an address the outbox refuses would raise: same answer
 
 
 def answer_floor() -> float:

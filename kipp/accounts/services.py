@@ -92,7 +92,9 @@ def create_user(
     locale: str | None = None,
 ) -> User:
     """Create an account. `password_hash`, when given, is a ready Argon2id hash of `password`
-    (the demo loader shares one hash for its public demo password).
+    (the demo loader shares one hash for its public demo password). The address must be one
+    the outbox accepts (`kipp.mail.addresses`), whether or not a password is given, so every
+    account can be mailed (an invitation, a reset link, a notice).
 
     Without a password (None) the account gets the hash of a random secret nobody knows (so
     logging in to it costs the same time as to any account and never succeeds) and the person
@@ -100,7 +102,7 @@ def create_user(
     given, else in the language of the request."""
     email, name = email.strip().lower(), name.strip()
     errors: dict = {}
-    if "@" not in email or len(email) > 254:
+    if not addresses.is_valid(addresses.normalise(email)):  # with a password or without
         errors["email"] = [_("Enter a valid e-mail address.")]
     if not name:
         errors["name"] = [_("Enter the person's name.")]
@@ -111,8 +113,6 @@ def create_user(
         problem = password_problem(password, email=email, name=name)
         if problem:
             errors["password"] = [problem]
-    elif not addresses.is_valid(addresses.normalise(email)):
-        errors["email"] = [_("Enter a valid e-mail address.")]
     if errors:
         raise ValidationFailed(_("Check the highlighted fields."), errors=errors)
     if find_user_by_email(email):

@@ -4,7 +4,8 @@
 - `smtp://[user:pass@]host:port[?starttls=1]` — SMTP, upgraded with STARTTLS when asked;
 - `smtps://[user:pass@]host:port` — SMTP over TLS from the first byte;
 - `file:///dir` — one `<id>-<kind>.eml` per mail in `dir` (the development default,
-  `instance/mail/`); a mail written twice overwrites its own file.
+  `instance/mail/`); a mail written twice overwrites its own file. Its bodies are plain UTF-8
+  lines (8bit) whenever they allow it, so the file read as text shows every link whole.
 User names and passwords are percent-decoded; the password never appears in an error.
 
 Guarantees
@@ -37,6 +38,7 @@ from kipp.clock import now
 SCHEMES = ("smtp", "smtps", "file")
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 ERROR_MAX = 1000
+LINE_MAX = 998  # octets per line (RFC 5322 § 2.1.1)
 
 
 class TemporaryFailure(Exception):
@@ -96,9 +98,19 @@ def envelope_sender(sender: str) -> str:
     return parseaddr(sender)[1]
 
 
-def build_message(mail, sender: str) -> EmailMessage:
+def _fits_8bit(*bodies: str) -> bool:
+    """Every line of every body within RFC 5322's 998 octets (so 8bit is a legal encoding)."""
+    return all(len(line.encode()) <= LINE_MAX for body in bodies for line in body.splitlines())
+
+
+def build_message(mail, sender: str, *, readable: bool = False) -> EmailMessage:
     """The message of outbox row `mail` (to, subject, bodies, message_id, language) from
-    `sender` (KIPP_MAIL_FROM). Raises ValueError on a header value holding CR or LF."""
+    `sender` (KIPP_MAIL_FROM). Raises ValueError on a header value holding CR or LF.
+
+    `readable` (the file transport): the bodies are written as plain UTF-8 lines
+    (Content-Transfer-Encoding 8bit) when every line allows it, so an .eml read as text
+    shows each link whole; otherwise, and always for SMTP, the library picks a 7-bit-safe
+    encoding (quoted-printable breaks lines longer than 76 characters)."""
     for name, value in (("From", sender), ("To", mail.to), ("Subject", mail.subject)):
         if "\r" in value or "\n" in value:
             raise ValueError(f"{name} must be one line")
@@ -109,8 +121,9 @@ def build_message(mail, sender: str) -> EmailMessage:
     msg["Date"] = format_datetime(now())
     msg["Message-ID"] = mail.message_id
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(mail.text_body)
-    msg.add_alternative(mail.html_body, subtype="html")
+    cte = "8bit" if readable and _fits_8bit(mail.text_body, mail.html_body) else None
+    msg.set_content(mail.text_body, cte=cte)
+    msg.add_alternative(mail.html_body, subtype="html", cte=cte)
     msg["Content-Language"] = mail.language  # after the parts: they take Content-* headers
     return msg
 
@@ -118,7 +131,7 @@ def build_message(mail, sender: str) -> EmailMessage:
 def deliver(mail, url: str, sender: str, timeout: float) -> None:
     """Send outbox row `mail` through KIPP_MAIL_URL `url`; see the module's guarantees."""
     target = parse_url(url)
-    msg = build_message(mail, sender)
+    msg = build_message(mail, sender, readable=target.scheme == "file")
     if target.scheme == "file":
         _write_file(target.directory, f"{mail.id}-{mail.kind}.eml", msg)
         return

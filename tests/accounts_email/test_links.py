@@ -110,6 +110,7 @@ def test_links_expire_at_the_boundary(make, purpose, valid_for):
         user = make.user("evaluator")
         token = links.issue(None, user, purpose)
         db.session.commit()
+        hash_before, epoch_before = user.password_hash, user.auth_epoch
     with time_machine.travel(START + valid_for - timedelta(seconds=1), tick=False):
         assert links.find(token, purpose) is not None
     with time_machine.travel(START + valid_for, tick=False):
@@ -118,6 +119,9 @@ def test_links_expire_at_the_boundary(make, purpose, valid_for):
             links.use(token, purpose, NEW_PASSWORD)
         db.session.rollback()
     assert count(AccountLink, AccountLink.used_at.isnot(None)) == 0
+    db.session.expire_all()  # the expired link changed nothing: same password, same epoch
+    assert (user.password_hash, user.auth_epoch) == (hash_before, epoch_before)
+    assert authenticate(user.email, PASSWORD, "10.0.0.1").id == user.id
 
 
 def test_a_reset_kills_every_session_and_token_and_older_links(make, app):
@@ -221,7 +225,25 @@ def test_create_user_checks_the_address_and_language_before_writing(make):
         with pytest.raises(ValidationFailed):
             create_user(admin, email, "Budi", "evaluator", None, locale=locale)
         db.session.rollback()
+    # A typed password does not excuse an address the outbox would refuse.
+    for email in ("a b@example.id", "budi@example..id", "budi@example.id\r\nBcc: x@y.id"):
+        with pytest.raises(ValidationFailed) as refused:
+            create_user(admin, email, "Budi", "evaluator", NEW_PASSWORD)
+        assert set(refused.value.errors) == {"email"}
+        db.session.rollback()
     assert count(User) == before and count(AccountLink) == 0
+
+
+def test_a_stored_undeliverable_address_gets_the_same_answer_and_no_mail(make):
+    """An account from before addresses were checked: a reset request for it raises nothing
+    (an error would tell that the account exists) and queues nothing."""
+    legacy = User(email="old account@example.id", name="Lama", role="evaluator", password_hash="x")
+    db.session.add(legacy)
+    db.session.commit()
+    assert links.request_reset("old account@example.id", "10.0.0.1") is None
+    links.request_reset("no account@example.id", "10.0.0.1")
+    db.session.commit()
+    assert mails("old account@example.id") == [] and count(AccountLink) == 0
 
 
 def test_each_mail_carries_only_its_own_link(make):

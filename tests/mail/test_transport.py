@@ -162,6 +162,38 @@ def test_file_transport_writes_one_parseable_eml_per_mail(app, tmp_path):
     assert db.session.get(Mail, second).status == "sent"
 
 
+def test_an_eml_read_as_text_shows_each_link_whole_and_smtp_stays_7bit(app, tmp_path, smtp):
+    """The file transport writes UTF-8 lines (8bit), so a link longer than a quoted-printable
+    line (76) is not cut by a soft break; what goes to an SMTP server stays 7-bit safe."""
+    app.config["KIPP_PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    link = "/account/setup/" + "T" * 43 + "/" + "x" * 40
+    app.config["KIPP_MAIL_URL"] = (tmp_path / "mail").as_uri()
+    in_file = probe(language="id", link=link)
+    assert sending.send_one(in_file, "w") == "sent"
+    raw = (tmp_path / "mail" / f"{in_file}-probe.eml").read_bytes()
+    assert b"Content-Transfer-Encoding: 8bit" in raw
+    assert f"http://127.0.0.1:5000{link}\r\n".encode() in raw  # whole, on its own line
+    assert "Kata sandi — Sari".encode() in raw  # UTF-8 as written, not =E2=80=94
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert f"http://127.0.0.1:5000{link}" in parsed.get_body(("plain",)).get_content()
+
+    app.config["KIPP_MAIL_URL"] = smtp.url
+    by_smtp = probe(language="id", link=link)
+    assert sending.send_one(by_smtp, "w") == "sent"
+    [got] = smtp.messages
+    assert got.raw.isascii() and b"8bit" not in got.raw
+    assert f"http://127.0.0.1:5000{link}" in got.message.get_body(("plain",)).get_content()
+
+
+def test_a_line_too_long_for_8bit_falls_back_to_a_7bit_encoding():
+    long = mail(text_body="x" * 1200 + "\n")
+    msg = build_message(long, "KIPP <kipp@kipp.example>", readable=True)
+    raw = msg.as_bytes()
+    assert b"8bit" not in raw and all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    short = build_message(mail(), "KIPP <kipp@kipp.example>", readable=True).as_bytes()
+    assert b"Content-Transfer-Encoding: 8bit" in short
+
+
 # ------------------------------------------------------------------ SMTP login and TLS
 @pytest.fixture
 def certificate(tmp_path, monkeypatch):
