@@ -6,9 +6,11 @@ workers/celery_app.py) and `flask --app wsgi send-reminders` runs it now.
 
 Guarantees
 - Recipients: every active `agency` account of every agency that has at least one draft in a
-  competition in stage `submission` whose deadline is still ahead. The mail names each of the
-  agency's drafts with what still blocks its submission (the dashboard's blockers, in the
-  recipient's language), links to each draft and to the dashboard.
+  competition in stage `submission` whose deadline is still ahead; the mail names each of the
+  agency's drafts. Every active drafter of such a draft gets its own mail naming only the
+  drafts it wrote (and saying that the agency's account submits them). Each draft is named
+  with what still blocks its submission (the dashboard's blockers, in the recipient's
+  language), with links to each draft and to the dashboard.
 - Which reminder is due: the latest threshold (7d, 1d, 3h before `submission_closes_at`) that
   has been crossed, while the deadline is still ahead, and only within MAX_LATE of crossing
   it: a threshold crossed long ago is not sent late (with 2 days left, neither the 7-day
@@ -92,6 +94,20 @@ def _context(comp: Competition, user: User, drafts: list[Entry], at: datetime) -
         }
 
 
+def _drafters(drafts: list[Entry]) -> list[tuple[User, list[Entry]]]:
+    """Each active drafter of `drafts` (of the draft's own agency) with the drafts it wrote."""
+    ids = {e.drafted_by_id for e in drafts if e.drafted_by_id is not None}
+    if not ids:
+        return []
+    users = db.session.scalars(
+        select(User)
+        .where(User.id.in_(ids), User.role == "drafter", User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    found = [(u, [e for e in drafts if e.drafted_by_id == u.id]) for u in users]
+    return [(u, [e for e in own if e.agency_id == u.agency_id]) for u, own in found]
+
+
 def _competition(comp: Competition, threshold: str, at: datetime) -> int:
     drafts = db.session.scalars(
         select(Entry)
@@ -103,21 +119,20 @@ def _competition(comp: Competition, threshold: str, at: datetime) -> int:
     for entry in drafts:
         by_agency[entry.agency_id].append(entry)
     accounts = notices.agency_accounts(by_agency)
-    keys = {
-        u.id: reminder_key(comp.id, u.id, threshold) for users in accounts.values() for u in users
-    }
+    recipients = [(u, by_agency[a], False) for a, users in accounts.items() for u in users]
+    recipients += [(u, own, True) for u, own in _drafters(drafts) if own]
+    keys = {u.id: reminder_key(comp.id, u.id, threshold) for u, _own, _drafter in recipients}
     sent = (
         set(db.session.scalars(select(Mail.key).where(Mail.key.in_(keys.values()))))
         if keys
         else set()
     )
     queued = 0
-    for agency_id, users in accounts.items():
-        for user in users:
-            if keys[user.id] in sent:
-                continue
-            context = _context(comp, user, by_agency[agency_id], at)
-            queued += notices.queue(KIND, user, context, key=keys[user.id]) is not None
+    for user, own, drafter in recipients:
+        if keys[user.id] in sent:
+            continue
+        context = {**_context(comp, user, own, at), "drafter": drafter}
+        queued += notices.queue(KIND, user, context, key=keys[user.id]) is not None
     return queued
 
 

@@ -114,6 +114,33 @@ def test_reminder_names_each_draft_and_what_blocks_it(world):
     assert f"#{todo.id}: Inovasi Belum" in indonesian.text_body
 
 
+def test_drafters_are_reminded_of_their_own_drafts_only(world, make):
+    a1, comp = world["a1"], world["comp"]
+    with time_machine.travel(CLOSES - 8 * D, tick=False):
+        writer = set_locale(make.user("drafter", agency=a1.agency), "en")
+        off = make.user("drafter", agency=a1.agency)
+        off.active = False
+        done = make.user("drafter", agency=a1.agency)
+        mine = make.entry(comp, a1, title="Inovasi Penyusun", drafted_by_id=writer.id)
+        make.entry(comp, a1, title="Inovasi Nonaktif", drafted_by_id=off.id)
+        make.entry(comp, a1, status="submitted", title="Sudah Terkirim", drafted_by_id=done.id)
+        db.session.commit()
+    assert due_at(CLOSES - D) == 3  # the agency's two accounts and the one drafter with a draft
+    (got,) = mails("deadline_reminder", to=writer)
+    text = got.text_body
+    assert "You have written 1 draft that is not submitted yet:" in text
+    assert "Your agency's account submits them once they are complete." in text
+    assert f"Proposal #{mine.id}: Inovasi Penyusun" in text
+    assert "Inovasi Siap" not in text and "Inovasi Nonaktif" not in text
+    assert f"{BASE}/agency/entries/{mine.id}/edit" in text
+    assert "You have written 1 draft" in got.html_body
+    assert not mails("deadline_reminder", to=off) and not mails("deadline_reminder", to=done)
+    agency = mails("deadline_reminder", to=a1)[0].text_body
+    assert "Inovasi Penyusun" in agency and "Inovasi Nonaktif" in agency  # every draft
+    assert "You have written" not in agency
+    assert due_at(CLOSES - D) == 0
+
+
 def test_no_reminder_once_drafts_are_submitted_or_stage_moved(world, make):
     world["ready"].status = "submitted"
     world["todo"].status = "submitted"
