@@ -43,7 +43,6 @@ from kipp.ttlcache import TTLStore, enabled
 TIERS = ("final", "shortlist", "none")
 # Made once: an alias made per query costs milliseconds (SQLAlchemy proxies every column).
 _THEMED, _VALIDATED = aliased(Entry), aliased(InnovationProfile)
-_TIER_RANK = {"final": 2, "shortlist": 1}
 
 
 @dataclass
