@@ -18,12 +18,13 @@ from kipp.api.responses_base import BINARY, PDF, problems
 from kipp.api.responses_judging import JobFullOut, JobOut
 from kipp.api.schemas import In
 from kipp.api.serializers import iso
-from kipp.documents import jobs, progress, score_sheets, storage
+from kipp.documents import agency_sheets, jobs, progress, score_sheets, storage
 from kipp.errors import Forbidden
 from kipp.extensions import db
 from kipp.models import JOB_KINDS, Competition, DocumentJob, Entry, Selection
 from kipp.permissions import (
     can_manage_competition,
+    can_read_agency_score_sheet,
     can_read_score_sheet,
     can_view_ranking,
     is_admin,
@@ -112,6 +113,27 @@ def score_sheet_pdf(entry_id):
     doc = score_sheets.render_score_sheet(entry.id)
     db.session.commit()
     return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}.pdf")
+
+
+@blp.get("/entries/<int:entry_id>/agency-score-sheet")
+@blp.response(
+    200,
+    BINARY,
+    content_type=PDF,
+    description="application/pdf: the agency's copy of the entry's score sheet (the entry's "
+    "agency and admins): values, weights, totals, means and comments, reviewers unnamed. A "
+    "round's sheets are in it once the selection that round decides is published (evaluation: "
+    "the shortlist; panel: the final tier), every round's once the competition is awarded; "
+    "before that, or with no submitted sheet in such a round → 409 `invalid_stage`.",
+)
+@blp.doc(responses=problems(409))
+def agency_score_sheet_pdf(entry_id):
+    user = caller()
+    entry = db.session.get(Entry, entry_id)
+    visible_or_404(entry, entry is not None and can_read_agency_score_sheet(user, entry))
+    doc = agency_sheets.render_agency_score_sheet(entry)
+    db.session.commit()
+    return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}-agency.pdf")
 
 
 @blp.get("/selections/<int:selection_id>/recap")

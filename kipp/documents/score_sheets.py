@@ -140,7 +140,7 @@ def content_hash(data: dict, template: str) -> str:
     return sha256_hex(render.layout_fingerprint(template) + "\n" + canonical_json(data))
 
 
-def _cached(kind: str, subject_id: int, template: str, data: dict) -> RenderedDocument:
+def cached(kind: str, subject_id: int, template: str, data: dict) -> RenderedDocument:
     digest = content_hash(data, template)
     where = (RenderedDocument.kind == kind, RenderedDocument.subject_id == subject_id)
     doc = db.session.scalar(select(RenderedDocument).where(*where))
@@ -186,7 +186,7 @@ def render_score_sheet(entry_id: int) -> RenderedDocument:
     data = score_sheet_data(entry)
     if not data["rounds"]:
         raise InvalidStage(_("This entry has no submitted score sheet yet."))
-    return _cached(SCORE_SHEET, entry.id, "score_sheet.html", data)
+    return cached(SCORE_SHEET, entry.id, "score_sheet.html", data)
 
 
 def recap_data(sel: Selection) -> dict:
@@ -251,4 +251,4 @@ def render_selection_recap(selection_id: int) -> RenderedDocument:
         raise NotFound(_("Not found."))
     if sel.status != "final" or not sel.snapshot_sha256:
         raise InvalidStage(_("Only a finalised selection has a recap."))
-    return _cached(RECAP, sel.id, "selection_recap.html", recap_data(sel))
+    return cached(RECAP, sel.id, "selection_recap.html", recap_data(sel))

@@ -206,6 +206,15 @@ def can_read_score_sheet(user: User | None, entry: Entry) -> bool:
     return can_read_entry(user, entry)
 
 
+def can_read_agency_score_sheet(user: User | None, entry: Entry) -> bool:
+    """The agency's copy of a score sheet (reviewers unnamed, see
+    `kipp.documents.agency_sheets`): the entry's own agency account and the admins. Drafters,
+    reviewers and other agencies never (404); when its rounds are shared is a stage rule."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.role == "admin" or (user.role == "agency" and user.agency_id == entry.agency_id)
+
+
 # --- drafters
 def is_drafter(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role == "drafter" and user.agency_id)

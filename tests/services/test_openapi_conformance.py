@@ -324,6 +324,7 @@ def tour(app, client, make) -> None:
         select(Entry).where(Entry.competition_id == cid, Entry.status == "eligible")
     )
     call(admin, "GET", f"/entries/{awarded.id}/score-sheet", 200)
+    call(admin, "GET", f"/entries/{awarded.id}/agency-score-sheet", 200)
     job = call(admin, "POST", f"/competitions/{cid}/document-jobs", 202,
                json={"kind": "score_sheets"})  # fmt: skip
     call(admin, "GET", f"/document-jobs/{job['id']}", 200)

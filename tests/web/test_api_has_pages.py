@@ -113,6 +113,9 @@ PAGES: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {
         ("selection_web.ranking", "selection/ranking.html"),
         ("selection_web.proposal", "selection/proposal.html"),
     ),
+    ("GET", f"{A}/entries/<int:entry_id>/agency-score-sheet"): linked(
+        ("agency.dashboard", "agency/dashboard.html")  # the agency's results
+    ),
     ("GET", f"{A}/selections/<int:selection_id>/recap"): linked(
         ("selection_web.proposal", "selection/proposal.html")
     ),

@@ -12,8 +12,9 @@ sheet there, so for the sheets they are "others" (404) like the agencies.
 Document rows (world `document_world`, built in tests/web/permission_documents.py): an awarded
 competition whose finalised shortlist holds an entry of the owner and one of the other agency,
 the owner's issued certificate and a score-sheet job. Certificates are verified by anyone,
-the public included; the certificate PDF is the owner's and the admins'; score sheets and the
-selection recap are for the admin, the chair and the panelists; jobs are the admin's.
+the public included; the certificate PDF and the agency's copy of the score sheet are the
+owner's and the admins'; score sheets and the selection recap are for the admin, the chair and
+the panelists; jobs are the admin's.
 
 Also here: the OpenAPI document and the framework errors under /api/v1.
 """
@@ -286,6 +287,13 @@ TABLE = [
         "GET",
         f"{A}/entries/<int:entry_id>/score-sheet",
         SELECTION_READERS,
+        params={"entry_id": "certified_entry_id"},
+        world=DOCS,
+    ),
+    Row(
+        "GET",
+        f"{A}/entries/<int:entry_id>/agency-score-sheet",
+        OWNER_READS,  # the agency's copy, reviewers unnamed; shared here: the year is awarded
         params={"entry_id": "certified_entry_id"},
         world=DOCS,
     ),
@@ -594,6 +602,7 @@ NOT_A_REVIEWER_PATH = {
     ("DELETE", f"{A}/attachments/<int:attachment_id>"),
     ("POST", f"{A}/entries/<int:entry_id>/screening"),  # admin only
     ("GET", f"{A}/entries/<int:entry_id>/certificate"),  # the owner and admins only
+    ("GET", f"{A}/entries/<int:entry_id>/agency-score-sheet"),  # the owner and admins only
     ("PUT", f"{A}/entries/<int:entry_id>/profile"),  # the entry's agency only
     ("GET", f"{A}/entries/<int:entry_id>/flags"),  # admin only
 }
