@@ -137,3 +137,11 @@ def register_api(app: Flask) -> None:
     def _api_caller():
         if request.path.startswith("/api/v1/") and request.endpoint != "api-docs.openapi_json":
             resolve_api_caller()
+
+    @app.after_request
+    def _no_content(response):
+        # A 204 has no body (RFC 9110 § 15.3.5), so it names no media type either.
+        if response.status_code == 204:
+            response.set_data(b"")
+            response.headers.pop("Content-Type", None)
+        return response
