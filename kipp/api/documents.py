@@ -107,12 +107,18 @@ def show(job_id):
 )
 @blp.doc(responses=problems(409))
 def score_sheet_pdf(entry_id):
+    return _entry_pdf(entry_id, can_read_score_sheet, score_sheets.render_score_sheet, "")
+
+
+def _entry_pdf(entry_id: int, may_read, render, suffix: str):
+    """The PDF `render(entry_id)` gives, for a caller `may_read(user, entry)` allows (404
+    otherwise); the cached row it flushes is committed before the file is served."""
     user = caller()
     entry = db.session.get(Entry, entry_id)
-    visible_or_404(entry, entry is not None and can_read_score_sheet(user, entry))
-    doc = score_sheets.render_score_sheet(entry.id)
+    visible_or_404(entry, entry is not None and may_read(user, entry))
+    doc = render(entry.id)
     db.session.commit()
-    return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}.pdf")
+    return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}{suffix}.pdf")
 
 
 @blp.get("/entries/<int:entry_id>/agency-score-sheet")
@@ -128,12 +134,8 @@ def score_sheet_pdf(entry_id):
 )
 @blp.doc(responses=problems(409))
 def agency_score_sheet_pdf(entry_id):
-    user = caller()
-    entry = db.session.get(Entry, entry_id)
-    visible_or_404(entry, entry is not None and can_read_agency_score_sheet(user, entry))
-    doc = agency_sheets.render_agency_score_sheet(entry)
-    db.session.commit()
-    return storage.pdf_response(doc.stored_name, f"score-sheet-{entry.id}-agency.pdf")
+    render = agency_sheets.render_agency_score_sheet
+    return _entry_pdf(entry_id, can_read_agency_score_sheet, render, "-agency")
 
 
 @blp.get("/selections/<int:selection_id>/recap")

@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kipp.documents.score_sheets import cached, score_sheet_data
-from kipp.errors import InvalidStage
+from kipp.errors import InvalidStage, NotFound
 from kipp.extensions import db
 from kipp.judging.queries import ROUND_FOR_TIER
 from kipp.models import ROUNDS, Assignment, Competition, Entry, RenderedDocument, Selection, Stage
@@ -98,9 +98,12 @@ def agency_sheet_data(entry: Entry, rounds: frozenset[str]) -> dict:
     return data | {"rounds": kept, "anonymous": True}
 
 
-def render_agency_score_sheet(entry: Entry) -> RenderedDocument:
-    """The agency copy's PDF, rendered only when its content changed. InvalidStage while no
-    round with a submitted sheet of the entry is shared (see module)."""
+def render_agency_score_sheet(entry_id: int) -> RenderedDocument:
+    """The agency copy's PDF, rendered only when its content changed. NotFound for an unknown
+    entry; InvalidStage while no round with a submitted sheet of the entry is shared."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound(_("Not found."))
     rounds = shared_rounds([entry.competition_id]).get(entry.competition_id, frozenset())
     data = agency_sheet_data(entry, rounds) if rounds else {"rounds": []}
     if not data["rounds"]:
