@@ -3,14 +3,18 @@ transaction: a rolled-back request queues nothing."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from kipp.clock import local
 from kipp.extensions import db
+from kipp.judging.queries import ROUND_FOR_TIER
+from kipp.mail import notices
 from kipp.mail.outbox import enqueue
-from kipp.models import Competition, Entry, Selection, User
+from kipp.models import Assignment, Competition, Entry, Selection
 from kipp.models.publication import Objection
 from kipp.publication.queries import selection_entries
 
@@ -31,42 +35,64 @@ def _language(value: str | None) -> str:
     return value if value in LANGUAGES else "id"
 
 
-def selection_published(sel: Selection, comp: Competition) -> int:
-    """`selection_result` to each active agency user of each listed entry; returns how many."""
-    placed = [p for p in selection_entries(sel) if p.status == "listed"]
-    by_agency: dict[int, list[Entry]] = {}
-    for p in placed:
-        by_agency.setdefault(p.entry.agency_id, []).append(p.entry)
-    if not by_agency:
-        return 0
-    users = db.session.scalars(
-        select(User)
-        .where(User.role == "agency", User.agency_id.in_(by_agency), User.active.is_(True))
-        .order_by(User.id)
-    )
-    sent = 0
-    for user in users:
-        entries = by_agency[user.agency_id]
-        enqueue(
-            "selection_result",
-            to=user.email,
-            language=_language(user.locale),
-            user_id=user.id,
-            key=f"selection_result:{sel.id}:{user.id}",
-            context={
-                "name": user.name,
-                "competition": comp.name,
-                "tier": sel.tier,
-                "size": sel.size,
-                "entries": [{"id": e.id, "title": e.title} for e in entries],
-                "closes_at": local(sel.objection_closes_at, comp.timezone).strftime(
-                    "%Y-%m-%d %H:%M:%S"
-                ),
-                "timezone": comp.timezone,
-                "link": results_link(sel.id),
-            },
+def _not_listed(sel: Selection, listed: set[int]) -> list[Entry]:
+    """The entries the selection's round ranked (a submitted sheet of a reviewer without a
+    conflict) that it leaves out, disqualified ones aside; none for an extra award's tier."""
+    round_ = ROUND_FOR_TIER.get(sel.tier)
+    if round_ is None:
+        return []
+    ranked = (
+        select(Assignment.entry_id)
+        .where(
+            Assignment.competition_id == sel.competition_id,
+            Assignment.round == round_,
+            Assignment.status == "submitted",
+            Assignment.conflicted.is_(False),
         )
-        sent += 1
+        .distinct()
+    )
+    return [
+        e
+        for e in db.session.scalars(
+            select(Entry).where(Entry.id.in_(ranked), Entry.status == "eligible").order_by(Entry.id)
+        )
+        if e.id not in listed
+    ]
+
+
+def selection_published(sel: Selection, comp: Competition) -> int:
+    """`selection_result` to each active account of each agency whose entries the selection's
+    round ranked: its entries on the list and those not on it, with the public list's link and
+    the dashboard's, where the agency now reads each entry's score sheet with the reviewers
+    unnamed (`kipp.documents.agency_sheets`). One mail per account and selection (keyed
+    `selection_result:<selection>:<user>`); returns how many were queued."""
+    placed = [p.entry for p in selection_entries(sel) if p.status == "listed"]
+    left_out = _not_listed(sel, {e.id for e in placed})
+    on_list: dict[int, list[Entry]] = defaultdict(list)
+    off_list: dict[int, list[Entry]] = defaultdict(list)
+    for entry in placed:
+        on_list[entry.agency_id].append(entry)
+    for entry in left_out:
+        off_list[entry.agency_id].append(entry)
+    closes_at = local(sel.objection_closes_at, comp.timezone).strftime("%Y-%m-%d %H:%M:%S")
+    common = {
+        "competition": comp.name,
+        "tier": sel.tier,
+        "size": sel.size,
+        "closes_at": closes_at,
+        "timezone": comp.timezone,
+        "link": results_link(sel.id),
+        "dashboard": notices.path_for("agency.dashboard") + f"#competition-{comp.id}",
+    }
+    sent = 0
+    for agency_id, users in notices.agency_accounts(set(on_list) | set(off_list)).items():
+        context = common | {
+            "entries": [{"id": e.id, "title": e.title} for e in on_list[agency_id]],
+            "not_listed": [{"id": e.id, "title": e.title} for e in off_list[agency_id]],
+        }
+        for user in users:
+            key = f"selection_result:{sel.id}:{user.id}"
+            sent += notices.queue("selection_result", user, context, key=key) is not None
     return sent
 
 

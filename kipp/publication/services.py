@@ -4,7 +4,8 @@ Guarantees (each change audited on the competition's chain; nothing written when
 - `publish`: only a finalised selection (InvalidStage), only once (Locked). The window ends at
   `objection_closes_at`, by default 23:59:59 on the fifth day after publishing in the
   competition's timezone; a given end must lie in the future and within 60 days (422). Each
-  agency user of each listed entry is mailed `selection_result`.
+  agency account with an entry the round ranked is mailed `selection_result`: its entries on
+  the list and off it (`kipp.publication.mail.selection_published`).
 - `amend` (chair): only a published selection without a decree (Locked once decreed) that holds
   disqualified entries not yet replaced (InvalidStage otherwise). It adds at most as many
   entries as there are such disqualified ones, each ranked in the tier's round and not already

@@ -205,11 +205,17 @@ def test_selection_result_and_objections(app, smtp, make, api):
     pw = shortlist_world(make)
     page = BASE + notices.path_for("public.selection", selection_id=pw.sel.id)
     got = deliver(smtp, "selection_result")
-    listed = {u.email: u for u in pw.w.owners[:3]}  # one agency per entry; the Top 3 listed
-    assert set(got) == set(listed)
-    for rcpt, received in got.items():
-        entry = next(e for e in pw.entries if e.agency_id == listed[rcpt].agency_id)
-        check(received, rcpt, "id", page, entry.title, pw.comp.name)
+    # one agency per entry: the Top 3 are on the list, the three others the round ranked are not
+    owners = {u.email: u for u in pw.w.owners}
+    assert set(got) == set(owners)
+    dashboard = BASE + notices.path_for("agency.dashboard") + f"#competition-{pw.comp.id}"
+    for n, (rcpt, received) in enumerate(sorted(got.items(), key=lambda i: owners[i[0]].id)):
+        entry = next(e for e in pw.entries if e.agency_id == owners[rcpt].agency_id)
+        text, _html = check(received, rcpt, "id", page, entry.title, pw.comp.name, dashboard)
+        on_list = "Inovasi Anda yang masuk daftar:" in text
+        assert on_list == (n < 3), text
+        assert ("Inovasi Anda yang tidak masuk daftar:" in text) == (n >= 3), text
+        assert ("masuk Top 3" in received.message["Subject"]) == on_list
 
     body = {
         "entry_id": pw.entries[0].id,

@@ -27,7 +27,7 @@ def test_publish_sets_default_window_and_mails_each_agency(make, api):
     assert body["public_status"] == "objection_open"
     assert sorted(body["listed"]) == sorted(e.id for e in pw.entries[:3])
     mails = count(Mail, Mail.kind == "selection_result")
-    assert mails == 3  # one agency user per listed entry
+    assert mails == 6  # one agency per entry: 3 on the list, 3 ranked and left out
     assert count(AuditEvent, AuditEvent.action == "selection.publish") == 1
 
 

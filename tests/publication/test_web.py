@@ -31,7 +31,7 @@ def test_admin_publishes_with_confirmation(make, web_login):
     assert resp.status_code == 302
     sel = reload(Selection, pw.sel.id)
     assert sel.published_at is not None and sel.objection_closes_at is not None
-    assert count(Mail, Mail.kind == "selection_result") == 3
+    assert count(Mail, Mail.kind == "selection_result") == 6  # the round ranked six agencies
     again = client.post(f"{P}/selections/{pw.sel.id}/publish", data={"confirm": "y"})
     assert again.status_code == 409
     index = client.get(f"{P}/")
