@@ -15,8 +15,11 @@ the results page `/results/<newest competition>` and the directory's first page
 `/innovations`: throughput, p95 and errors, and each as a share of bare (target >= 0.5, 0
 errors). Requests carry no `If-None-Match`: every answer is rendered in full.
 
+`--search-only` runs (a) alone; `--reuse` keeps an already seeded `--database` (left by a
+run with `--keep`) instead of building it again, and implies `--keep`.
 Last line: `public: search p95 <ms> ms, results <ratio> of bare` (the cold p95).
 Usage: .venv/bin/python benchmarks/public.py [--innovations 26000] [--seconds 10] [--clients 8]
+       [--search-only] [--reuse] [--keep]
 """
 
 from __future__ import annotations
@@ -70,9 +73,34 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def search_phase(url: str, n: int, rounds: int) -> tuple[int, list[float], list[float]]:
+def seeded(name: str, n: int) -> int | None:
+    """The newest competition of database `name` when it exists and holds `n` innovations."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{SERVER}/postgres")
+    with admin.connect() as conn:
+        found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+    admin.dispose()
+    if not found:
+        return None
+    engine = create_engine(f"{SERVER}/{name}")
+    try:
+        with engine.connect() as conn:
+            count = conn.scalar(text("SELECT count(*) FROM innovation_search"))
+            newest = conn.scalar(text("SELECT max(id) FROM competitions"))
+    except Exception:  # not migrated or not seeded
+        return None
+    finally:
+        engine.dispose()
+    return newest if count == n else None
+
+
+def search_phase(
+    url: str, n: int, rounds: int, comp_id: int | None = None
+) -> tuple[int, list[float], list[float]]:
     """(the newest competition, cold times, warm times): cold with the process caches off, so
-    every search runs in the database; warm with them on, after one pass that fills them."""
+    every search runs in the database; warm with them on, after one pass that fills them.
+    Seeds the database first unless `comp_id` (an already seeded one) is given."""
     from _public_seed import seed
     from flask_migrate import upgrade
 
@@ -82,18 +110,23 @@ def search_phase(url: str, n: int, rounds: int) -> tuple[int, list[float], list[
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        upgrade()
-        t0 = time.perf_counter()
-        comp_id = seed(n, random.Random(11))
-        print(f"seeded {n} innovations in {time.perf_counter() - t0:.1f} s")
-        db.session.execute(db.text("ANALYZE"))
-        db.session.commit()
+        upgrade()  # a reused database is brought to the code's schema too
+        if comp_id is None:
+            t0 = time.perf_counter()
+            comp_id = seed(n, random.Random(11))
+            print(f"seeded {n} innovations in {time.perf_counter() - t0:.1f} s")
+            db.session.execute(db.text("ANALYZE"))
+            db.session.commit()
+        else:
+            print(f"reusing the {n} innovations seeded before")
         timed = {False: [], True: []}
+        cold: dict[int, list[float]] = {i: [] for i in range(len(QUERIES))}
+        totals: dict[int, int] = {}
         for warm in (False, True):
             app.config["KIPP_PAGE_CACHE"] = warm
             clear_cache()
             for r in range(rounds + 3 * warm):
-                for spec in QUERIES:
+                for i, spec in enumerate(QUERIES):
                     t = time.perf_counter()
                     found = search(Filters(**spec), 1 + r % 3, 20)
                     ms = (time.perf_counter() - t) * 1000
@@ -101,8 +134,14 @@ def search_phase(url: str, n: int, rounds: int) -> tuple[int, list[float], list[
                     if warm and r < 3:
                         continue  # the pass (pages 1-3) that fills the cache
                     timed[warm].append(ms)
-                    if not warm and r == 0:
-                        print(f"  {spec!s:45} {found.total:6d} hits {ms:6.1f} ms")
+                    if not warm:
+                        cold[i].append(ms)
+                        totals[i] = found.total
+        for i, spec in enumerate(QUERIES):
+            print(
+                f"  {spec!s:45} {totals[i]:6d} hits  cold p50 {pct(cold[i], 0.5):6.1f} ms"
+                f"  p95 {pct(cold[i], 0.95):6.1f} ms"
+            )
         db.engine.dispose()
     return comp_id, timed[False], timed[True]
 
@@ -151,14 +190,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="reuse a seeded database; keep it")
+    parser.add_argument("--search-only", action="store_true", help="part (a) alone")
     args = parser.parse_args()
     if "bench" not in args.database:
         sys.exit("the database name must contain 'bench' (it is dropped)")
     url = f"{SERVER}/{args.database}"
-    recreate_database(args.database)
+    comp_id = seeded(args.database, args.innovations) if args.reuse else None
+    if comp_id is None:
+        recreate_database(args.database)
     servers = []
     try:
-        comp_id, cold, warm = search_phase(url, args.innovations, args.rounds)
+        comp_id, cold, warm = search_phase(url, args.innovations, args.rounds, comp_id)
         p95 = pct(cold, 0.95)
         print(
             f"search over {args.innovations}, cold (every search in the database): "
@@ -168,6 +211,9 @@ def main() -> None:
             f"search kept by the process (same search within a minute): "
             f"p50 {pct(warm, 0.5):.2f} ms, p95 {pct(warm, 0.95):.2f} ms"
         )
+        if args.search_only:
+            print(f"public: search p95 {p95:.1f} ms")
+            return
         storage = tempfile.mkdtemp(prefix="kipp-bench-public-")
         env = os.environ | {
             "KIPP_ENV": "production",
@@ -204,7 +250,7 @@ def main() -> None:
     finally:
         for proc in servers:
             stop(proc)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             recreate_database(args.database, create=False)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, String, cast, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql.selectable import CTE
 
 from kipp.extensions import db
 
@@ -76,18 +77,13 @@ def order(sub, ranked: bool) -> tuple:
     return ((sub.c.rank,) if ranked else ()) + (sub.c.year.desc(), sub.c.title, sub.c.id)
 
 
-def page_and_facets(matches, ranked: bool, limit: int, offset: int):
-    """PostgreSQL: (the page's ids, the facets) from one statement over one materialized
-    match: the facets as `_grouped` counts them, the ids as an ordered array."""
-    m = matches.cte("matches").prefix_with("MATERIALIZED")
-    ordering = order(m, ranked)
-    page = (
-        select(m.c.id, m.c.rank, m.c.year, m.c.title)
-        .order_by(*ordering)
-        .limit(limit)
-        .offset(offset)
-        .subquery()
-    )
+def page_and_facets(matches, page, ranked: bool):
+    """PostgreSQL: (the page's ids, the facets) from one statement: the facets as `_grouped`
+    counts them over `matches` (a select or a common table expression with the facet
+    columns), the ids of `page` (a limited select of id, rank, year and title in list order)
+    as an ordered array."""
+    m = matches if isinstance(matches, CTE) else matches.cte("matches")
+    page = page.subquery("page")
     ids = select(
         func.array_agg(aggregate_order_by(page.c.id, *order(page, ranked)))
     ).scalar_subquery()

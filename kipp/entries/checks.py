@@ -132,7 +132,7 @@ def validate_fields(comp: Competition, data: dict, merged: dict) -> None:
 
 def _replicable(entry_id, own_id) -> bool:
     """True when `entry_id` is a directory innovation other than the entry itself."""
-    from kipp.directory.queries import is_visible
+    from kipp.directory.visibility import is_visible
 
     return isinstance(entry_id, int) and entry_id != own_id and is_visible(entry_id)
 

@@ -6,7 +6,7 @@ an entry, its agency, its competition or a published selection — so no code pa
 it. Besides the entry's own `status` and `public` it holds the two other facts the visibility
 rule reads: `tier_rank` (the best tier among the published selections listing the entry: 2
 final, 1 shortlist, 0 another award; NULL when none lists it) and `awarded` (its competition's
-stage is `awarded`); `kipp.directory.queries.visible` states the rule on `entries`, the source
+stage is `awarded`); `kipp.directory.visibility.visible` states the rule on `entries`, the source
 of truth. On PostgreSQL `innovation_documents` holds the tsvectors `heading` (title and agency,
 weighted A and B, for ranking) and `document` (title, agency, summary, for matching, under a GIN
 index), under the `kipp_id` and `kipp_en` configurations, so scans that do not search stay

@@ -33,10 +33,10 @@ def can_use_publication(user: User | None) -> bool:
 
 # --- directory
 def in_directory(user: User | None, entry: Entry | None) -> bool:
-    """Anyone, logged in or not, reads a directory innovation (kipp.directory.queries.visible:
+    """Anyone, logged in or not, reads a directory innovation (kipp.directory.visibility.visible:
     listed in a published selection and not disqualified, or eligible and made public by its
     agency once its year is awarded); nothing else is in the directory."""
-    from kipp.directory.queries import is_visible
+    from kipp.directory.visibility import is_visible
 
     return entry is not None and is_visible(entry.id)
 

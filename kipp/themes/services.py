@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from kipp.audit.chain import record
 from kipp.clock import now
-from kipp.directory.queries import is_visible
+from kipp.directory.visibility import is_visible
 from kipp.errors import DuplicateValue, InvalidStage, StaleVersion, ValidationFailed
 from kipp.extensions import db
 from kipp.limits import SUMMARY_MAX, URL_MAX

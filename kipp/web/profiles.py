@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from kipp.directory.queries import is_visible
+from kipp.directory.visibility import is_visible
 from kipp.errors import DomainError
 from kipp.extensions import db
 from kipp.models import Entry

@@ -251,3 +251,36 @@ def test_search_results_are_kept_a_minute_per_process(world, make, app, monkeypa
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
         queries.clear_cache()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"q": "kesehatan"},  # only a text (on PostgreSQL: hits first)
+        {"q": "keliling"},  # title and summary matches: ranks differ
+        {"q": "zzzz"},  # nothing matches
+        {},  # no criterion (on PostgreSQL: facets and page apart)
+        {"q": "!!!"},  # no word: as no criterion
+        {"q": "kesehatan", "year": 2024},  # a text and a filter (one materialized set)
+        {"island": "papua"},
+        {"tier": "none"},
+    ],
+)
+def test_every_page_and_facet_agree_with_the_full_list(world, spec):
+    """Whatever shape the search takes, page n of size 1 is the n-th row of the full list in
+    list order (`all_rows`, the CSV's), the total its length, and each facet its counts."""
+    from kipp.directory.facets import FACETS
+    from kipp.directory.queries import Filters, all_rows, search
+
+    full = all_rows(Filters(**spec))
+    expected = {name: {} for name in FACETS}
+    for row in full:
+        for name in FACETS:
+            value = row[name] if name != "tier" else row["tier"] or "none"
+            expected[name][value] = expected[name].get(value, 0) + 1
+    for n in range(1, len(full) + 2):
+        found = search(Filters(**spec), n, 1)
+        assert [i["id"] for i in found.items] == [r["id"] for r in full[n - 1 : n]]
+        assert found.total == len(full)
+        got = {name: {v["value"]: v["count"] for v in vs} for name, vs in found.facets.items()}
+        assert got == expected

@@ -13,7 +13,7 @@ from tests.directory.conftest import VISIBLE
 
 
 def _readings() -> tuple[set[int], set[int]]:
-    from kipp.directory.queries import visible, visible_copy
+    from kipp.directory.visibility import visible, visible_copy
 
     db.session.expire_all()
     copy = set(db.session.scalars(select(InnovationSearch.entry_id).where(visible_copy())))
