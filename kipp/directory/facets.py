@@ -77,8 +77,8 @@ def order(sub, ranked: bool) -> tuple:
     return ((sub.c.rank,) if ranked else ()) + (sub.c.year.desc(), sub.c.title, sub.c.id)
 
 
-def page_and_facets(matches, page, ranked: bool):
-    """PostgreSQL: (the page's ids, the facets) from one statement: the facets as `_grouped`
+def page_and_facets_statement(matches, page, ranked: bool):
+    """PostgreSQL: one statement for the page's ids and the facets: the facets as `_grouped`
     counts them over `matches` (a select or a common table expression with the facet
     columns), the ids of `page` (a limited select of id, rank, year and title in list order)
     as an ordered array."""
@@ -87,6 +87,11 @@ def page_and_facets(matches, page, ranked: bool):
     ids = select(
         func.array_agg(aggregate_order_by(page.c.id, *order(page, ranked)))
     ).scalar_subquery()
-    rows = db.session.execute(_grouped(m, ids)).all()
+    return _grouped(m, ids)
+
+
+def page_and_facets(statement, params: dict):
+    """(the page's ids, the facets) from a `page_and_facets_statement`, run with `params`."""
+    rows = db.session.execute(statement, params).all()
     ids_found = (rows[0][-1] or []) if rows else []
     return ids_found, _facet_rows([r[:-1] for r in rows])

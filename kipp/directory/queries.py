@@ -4,10 +4,11 @@ Visibility is one rule (`kipp.directory.visibility`): every list here reads its 
 search table, `visible_copy()`. Nothing else is ever returned (the pages and the API answer
 404).
 
-Guarantees: filters and text travel as bound parameters; a page costs two queries whatever
-its size (the page, and every facet at once over one common table expression), plus two for
-the lineage of the page's items; without `q` the order is newest year first, then title, then
-id; with `q` best match first, then the same.
+Guarantees: filters and text travel as bound parameters; a page costs the same few queries
+whatever its size (the page and every facet at once over one common table expression: one
+statement on PostgreSQL, two on SQLite), plus one for the page's items with their lineage
+(`items.items_of`); without `q` the order is newest year first, then title, then id; with `q`
+best match first, then the same.
 """
 
 from __future__ import annotations
@@ -15,47 +16,17 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Integer,
-    case,
-    exists,
-    func,
-    literal,
-    select,
-    text,
-    type_coerce,
-)
-from sqlalchemy.orm import aliased
+from sqlalchemy import Integer, bindparam, func, select, text
 
-from kipp.directory.facets import counts, order, page_and_facets
+from kipp.directory.facets import counts, order, page_and_facets, page_and_facets_statement
+from kipp.directory.rows import Filters, base, hits_of, shape, values
 from kipp.directory.search import text_match
-from kipp.directory.visibility import visible, visible_copy
+from kipp.directory.visibility import visible
 from kipp.extensions import db
-from kipp.models import Agency, Competition, Entry
-from kipp.models.directory import InnovationSearch
-from kipp.models.themes import InnovationProfile
+from kipp.models import Competition, Entry
 from kipp.ttlcache import TTLStore, enabled
 
 TIERS = ("final", "shortlist", "none")
-# Made once: an alias made per query costs milliseconds (SQLAlchemy proxies every column).
-_THEMED, _VALIDATED = aliased(Entry), aliased(InnovationProfile)
-
-
-@dataclass
-class Filters:
-    q: str | None = None
-    year: int | None = None
-    tier: str | None = None
-    province: str | None = None
-    island: str | None = None
-    kind: str | None = None
-    group: str | None = None
-    is_3t: bool | None = None
-    theme: str | None = None  # a theme code (kipp.models.themes)
-    stale: bool | None = None  # True: not validated for over 365 days (or never); False: the rest
-
-    def active(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
 @dataclass
@@ -63,96 +34,6 @@ class Results:
     items: list[dict]
     total: int
     facets: dict = field(default_factory=dict)
-
-
-def _plain(column):
-    """A foreign-key column without its key, for the subqueries below: SQLAlchemy copies a
-    key into every subquery column made from it, at a cost of milliseconds each."""
-    return type_coerce(column, Integer)
-
-
-def _base(
-    filters: Filters, *, ranked: bool = True, full: bool = False, hits=None, among: bool = False
-):
-    """The matching directory rows: id, title, year, tier, the facet dimensions and `rank`
-    (`full` adds summary, agency name and the lineage columns, read from `entries`).
-
-    `hits` (PostgreSQL, `_hits`): the text's matches already found, as (entry_id, rank), in
-    place of `filters.q`; the rows are joined to them, or with `among` only tested against
-    them (`_among`)."""
-    s = InnovationSearch
-    tier = case((s.tier_rank == 2, "final"), (s.tier_rank == 1, "shortlist"), else_=None)
-    match = text_match(filters.q) if hits is None else None
-    if hits is not None:
-        rank = hits.c.rank if ranked else literal(0)
-    else:
-        rank = match.rank if match is not None and ranked else literal(0)
-    columns = [
-        _plain(s.entry_id).label("id"),
-        s.title.label("title"),
-        s.province.label("province"),
-        s.island.label("island"),
-        s.kind.label("kind"),
-        s.group.label("group"),
-        s.year.label("year"),
-        tier.label("tier"),
-        s.is_3t.label("is_3t"),
-        rank.label("rank"),
-    ]
-    if full:
-        columns += [
-            Entry.summary.label("summary"),
-            Agency.name.label("agency"),
-            _plain(Entry.replicates_entry_id).label("replicates_entry_id"),
-            Entry.replicates.label("replicates_text"),
-            Entry.theme.label("theme"),
-            InnovationProfile.status.label("profile_status"),
-            InnovationProfile.validated_at.label("validated_at"),
-        ]
-    query = select(*columns).select_from(s).where(visible_copy())
-    if full:
-        query = query.join(Entry, Entry.id == s.entry_id).join(Agency, Agency.id == s.agency_id)
-        query = query.outerjoin(InnovationProfile, InnovationProfile.entry_id == s.entry_id)
-    if match is not None:
-        query = query.join(match.source, match.key == s.entry_id).where(match.condition)
-    elif hits is not None and among:
-        query = query.where(_among(s.entry_id, hits))
-    elif hits is not None:
-        query = query.join(hits, hits.c.entry_id == s.entry_id)
-    f = filters
-    if f.year is not None:
-        query = query.where(s.year == f.year)
-    if f.tier:
-        query = query.where(tier.is_(None) if f.tier == "none" else tier == f.tier)
-    if f.province:
-        query = query.where(func.lower(s.province) == f.province.strip().lower())
-    if f.island:
-        query = query.where(s.island == f.island)
-    if f.kind:
-        query = query.where(s.kind == f.kind)
-    if f.group:
-        query = query.where(s.group == f.group)
-    if f.is_3t is not None:
-        query = query.where(s.is_3t.is_(f.is_3t))
-    return _theme_filters(query, f)
-
-
-def _theme_filters(query, f: Filters):
-    """`theme` (the entry's theme code) and `stale` (validated more than 365 days ago, or
-    never: `kipp.themes.queries.STALE_AFTER`; a profile validated exactly 365 days ago is
-    fresh)."""
-    from kipp.themes.queries import fresh_since
-
-    s, e, p = InnovationSearch, _THEMED, _VALIDATED
-    if f.theme:
-        themed = select(1).where(e.id == s.entry_id, e.theme == f.theme).correlate(s)
-        query = query.where(exists(themed))
-    if f.stale is not None:
-        fresh = exists(
-            select(1).where(p.entry_id == s.entry_id, p.validated_at >= fresh_since()).correlate(s)
-        )
-        query = query.where(~fresh if f.stale else fresh)
-    return query
 
 
 def _custom_plans() -> None:
@@ -193,7 +74,7 @@ def _search(filters: Filters, page: int, per_page: int, facets: bool) -> Results
     """The search itself. The page is chosen on narrow rows (id, rank, year, title) and only
     its own rows are then read in full. On PostgreSQL the page and every facet come from one
     statement that matches the text once; on SQLite from two."""
-    from kipp.directory.items import dump_rows
+    from kipp.directory.items import items_of
 
     _custom_plans()
     offset = (page - 1) * per_page
@@ -201,39 +82,24 @@ def _search(filters: Filters, page: int, per_page: int, facets: bool) -> Results
     if facets and db.engine.dialect.name == "postgresql":
         ids, found = _postgres_page_and_facets(filters, ranked, per_page, offset)
     else:
-        sub = _base(filters, ranked=ranked).subquery("results")
+        sub = base(filters, ranked=ranked).subquery("results")
         ids = db.session.scalars(
             select(sub.c.id).order_by(*order(sub, ranked)).limit(per_page).offset(offset)
         ).all()
-        found = counts(_base(filters, ranked=False)) if facets else {}
+        found = counts(base(filters, ranked=False)) if facets else {}
     if facets:
         total = sum(v["count"] for v in found["year"])
     else:
         total = db.session.scalar(select(func.count()).select_from(sub))
-    rows = visible_rows(ids)
-    return Results(dump_rows([rows[i] for i in ids if i in rows]), total, found)
-
-
-def _hits(match):
-    """PostgreSQL: the text's matches as (entry_id, rank), read from `innovation_documents`
-    once (a materialized common table expression)."""
-    hits = select(match.key.label("entry_id"), match.rank.label("rank")).select_from(match.source)
-    return hits.where(match.condition).cte("hits").prefix_with("MATERIALIZED")
-
-
-def _among(entry_id, hits):
-    """`entry_id` is one of `hits`, as a hashed subplan: the hits (a narrow id list) are hashed
-    and `innovation_search` scanned against them. `IS TRUE` keeps the planner from turning the
-    test into a join, for which it would hash the wide `innovation_search` rows instead."""
-    return entry_id.in_(select(hits.c.entry_id)).is_(True)
+    return Results(items_of(ids), total, found)
 
 
 def _postgres_page_and_facets(filters: Filters, ranked: bool, limit: int, offset: int):
     """PostgreSQL: (the page's ids, the facets) in one statement, in one of three shapes.
 
     Only a text (the common one-word search, often matching most of the directory): the text
-    is matched once (`_hits`, narrow rows); the facets count `innovation_search` scanned once
-    against the hits (`_among`); the page is read from the hits in rank order, joined to
+    is matched once (`rows.hits_of`, narrow rows); the facets count `innovation_search` scanned
+    once against the hits (`rows._among`); the page is read from the hits in rank order, joined to
     their rows one by one until it is full (an incremental sort on the rank).
     Nothing at all (the directory's first page): the facets count `innovation_search` scanned
     once; the page is read apart, in year order (the year index).
@@ -244,42 +110,62 @@ def _postgres_page_and_facets(filters: Filters, ranked: bool, limit: int, offset
     third shape for everything: a word in 97 % of them 61 → 48 ms, in 45 % 40 → 36 ms,
     nothing 29 → 15 ms — the wide matched rows that shape stores and reads twice are what the
     first two avoid; with a filter it stays the better one (the first two, which cannot start
-    from the filter, measured up to three times slower there)."""
+    from the filter, measured up to three times slower there).
+    The statement is built once per shape (`rows.shape`; building it costs about 2 ms) and
+    run with the search's values."""
+    key = shape(filters)
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = _page_and_facets_statement(filters, ranked)
+    return page_and_facets(statement, values(filters) | {"limit": limit, "offset": offset})
+
+
+_statements: dict = {}  # shape (`rows.shape`) → its page-and-facets statement
+
+
+def _page_and_facets_statement(filters: Filters, ranked: bool):
+    """`_postgres_page_and_facets`'s statement for searches of the shape of `filters`, its
+    values bound by name (`rows.values`, `limit` and `offset`)."""
     match = text_match(filters.q)
     if any(k != "q" for k in filters.active()):
-        matches = _base(filters, ranked=ranked).cte("matches").prefix_with("MATERIALIZED")
+        matches = base(filters, ranked=ranked).cte("matches").prefix_with("MATERIALIZED")
         page = matches
     elif match is not None:
-        hits = _hits(match)
-        matches = _base(filters, ranked=False, hits=hits, among=True)
+        hits = hits_of(match)
+        matches = base(filters, ranked=False, hits=hits, among=True)
         by_rank = select(hits).order_by(hits.c.rank).subquery("hits_by_rank")
-        page = _base(filters, hits=by_rank).subquery("results")
+        page = base(filters, hits=by_rank).subquery("results")
     else:
-        matches = _base(filters, ranked=False)
-        page = _base(filters, ranked=False).subquery("results")
+        matches = base(filters, ranked=False)
+        page = base(filters, ranked=False).subquery("results")
     page = (
         select(page.c.id, page.c.rank, page.c.year, page.c.title)
         .order_by(*order(page, ranked))
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
     )
-    return page_and_facets(matches, page, ranked)
+    return page_and_facets_statement(matches, page, ranked)
 
 
 def all_rows(filters: Filters):
     """Every match, in list order, for the CSV (lineage included)."""
     from kipp.directory.items import dump_rows
 
-    sub = _base(filters, full=True).subquery("results")
+    sub = base(filters, full=True).subquery("results")
     rows = db.session.execute(select(sub).order_by(*order(sub, True))).all()
     return dump_rows(rows)
+
+
+def rows_subquery(name: str):
+    """Every directory row in full (`rows.base` with `full`), as a subquery named `name`."""
+    return base(Filters(), ranked=False, full=True).subquery(name)
 
 
 def visible_rows(ids) -> dict:
     """Directory rows by id, for the given ids that are visible."""
     if not ids:
         return {}
-    sub = _base(Filters(), ranked=False, full=True).subquery("rows")
+    sub = rows_subquery("rows")
     return {r.id: r for r in db.session.execute(select(sub).where(sub.c.id.in_(ids)))}
 
 
@@ -298,7 +184,7 @@ def replication_counts(ids) -> dict[int, int]:
 
 def replications(entry_id: int) -> list:
     """The directory innovations that replicate `entry_id`, newest year first."""
-    sub = _base(Filters(), ranked=False, full=True).subquery("rows")
+    sub = base(Filters(), ranked=False, full=True).subquery("rows")
     return db.session.execute(
         select(sub)
         .where(sub.c.replicates_entry_id == entry_id)

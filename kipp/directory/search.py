@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import column, func, literal_column, table, text
+from sqlalchemy import String, bindparam, column, func, literal_column, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from kipp.directory.stem import forms
@@ -46,20 +46,35 @@ def has_words(q: str | None) -> bool:
     return bool(q and _WORD.search(q))
 
 
+def _clean(q: str) -> str:
+    return q[:Q_MAX].replace("\x00", "")
+
+
 def text_match(q: str | None) -> Match | None:
     if not has_words(q):
         return None
-    q = q[:Q_MAX].replace("\x00", "")
+    q = _clean(q)
     if db.engine.dialect.name == "postgresql":
         return _postgres(q)
     expr = fts5_expression(q)
     return _sqlite(expr) if expr else None
 
 
+def text_params(q: str | None) -> dict:
+    """The bound values of `text_match(q)`'s expressions, by name: a statement built for
+    another text runs for this one with them (`kipp.directory.queries`)."""
+    if not has_words(q):
+        return {}
+    if db.engine.dialect.name == "postgresql":
+        return {"q": _clean(q)}
+    return {"fts": fts5_expression(_clean(q))}
+
+
 def _postgres(q: str) -> Match:
     """Matches the whole document (GIN index); ranks on the heading alone (title A, agency B),
     a short vector stored beside it, so ranking thousands of matches stays cheap: title and
     agency matches first, summary-only matches after them (then newest year, title)."""
+    q = bindparam("q", q, type_=String)  # named: `text_params` gives its value
     query = func.websearch_to_tsquery(literal_column("'kipp_id'::regconfig"), q).op("||")(
         func.websearch_to_tsquery(literal_column("'kipp_en'::regconfig"), q)
     )
