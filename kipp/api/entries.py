@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload, selectinload
 
 from kipp.api import serializers as out
 from kipp.api.auth import caller, require, visible_or_404
@@ -27,7 +28,7 @@ from kipp.entries.checks import blockers
 from kipp.errors import Forbidden, NotFound, ValidationFailed
 from kipp.extensions import db
 from kipp.judging import blind
-from kipp.models import Attachment, Entry
+from kipp.models import Attachment, Competition, Entry, Stage
 from kipp.permissions import (
     can_draft_entries,
     can_edit_entry,
@@ -47,15 +48,43 @@ blp = Blueprint(
 )
 
 
-def get_entry(entry_id: int) -> Entry:
+# What `dump` reads of an entry, loaded with the entry: its competition (with the groups and
+# criteria the checks and the blockers read) and agency in one query, its attachments in a
+# second, instead of a lazy load each.
+FULL = (
+    joinedload(Entry.competition).selectinload(Competition.groups),
+    joinedload(Entry.competition).selectinload(Competition.criteria),
+    joinedload(Entry.agency),
+    selectinload(Entry.attachments),
+)
+
+
+def get_entry(entry_id: int, *, full: bool = False, options: tuple = ()) -> Entry:
+    """The entry if the caller may read it, else 404; `full` loads what `dump` reads too,
+    `options` what else the caller names."""
     user = caller()
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id, options=FULL if full else options)
     return visible_or_404(entry, entry is not None and can_read_entry(user, entry))
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the request loaded, so the answer is built from the rows
+    as this request wrote them rather than read again. Only for changes made through the
+    entry's own columns: a relationship changed through a foreign key alone would be stale."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def dump(entry: Entry) -> dict:
     body = out.entry(entry, blockers=blockers(entry) if entry.status == "draft" else [])
-    body["certificate_code"] = certificate_code_for(entry, caller())
+    # Certificates are issued only in stage `awarded`, the last stage, which a competition
+    # never leaves: before it no entry has one, so there is nothing to look up.
+    awarded = entry.competition.stage == Stage.AWARDED
+    body["certificate_code"] = certificate_code_for(entry, caller()) if awarded else None
     return body
 
 
@@ -87,13 +116,15 @@ def index(args, competition_id):
     if args.get("flag") is not None and not can_read_flags(user):
         raise Forbidden(_("Only the secretariat can filter entries by eligibility flags."))
     query = listing.listing(comp.id, own, args, drafted_by_id=mine)
+    # What out.entry reads of each row, loaded with the page rather than row by row.
+    query = query.options(joinedload(Entry.agency), selectinload(Entry.attachments))
     return out.page(query, args["page"], args["per_page"], out.entry)
 
 
 @blp.get("/entries/<int:entry_id>")
 @blp.response(200, EntryFullOut)
 def show(entry_id):
-    return dump(get_entry(entry_id))
+    return dump(get_entry(entry_id, full=True))
 
 
 @blp.patch("/entries/<int:entry_id>")
@@ -101,11 +132,11 @@ def show(entry_id):
 @blp.response(200, EntryFullOut)
 @blp.doc(responses=problems(409))
 def patch(data, entry_id):
-    entry = get_entry(entry_id)
+    entry = get_entry(entry_id, full=True)
     if not can_edit_entry(caller(), entry):
         raise Forbidden(_("Only the entry's agency can change it."))
     services.update_entry(caller(), entry, data)
-    db.session.commit()
+    commit_keeping_loaded()  # the answer is the entry as written (no re-read)
     return dump(entry)
 
 
@@ -114,13 +145,13 @@ def patch(data, entry_id):
 @blp.doc(responses=problems(409, 422))
 def submit(entry_id):
     """Only the agency account submits; a drafter who drafted the entry gets 403 `forbidden`."""
-    entry = get_entry(entry_id)
+    entry = get_entry(entry_id, full=True)
     if not can_submit_entry(caller(), entry):
         raise Forbidden(
             _("Only the agency account submits entries; ask your Admin Lokal to submit it.")
         )
     services.submit_entry(caller(), entry)
-    db.session.commit()
+    commit_keeping_loaded()  # the answer is the entry as written (no re-read)
     return dump(entry)
 
 
@@ -129,7 +160,7 @@ def submit(entry_id):
 @blp.doc(requestBody=UPLOAD_BODY, responses=problems(409, 413, 415, 422))
 def upload(entry_id):
     """Multipart form: `file` (a PDF, checked by content) and `kind`."""
-    entry = get_entry(entry_id)
+    entry = get_entry(entry_id, options=(joinedload(Entry.competition),))  # for its window
     if not can_edit_entry(caller(), entry):
         raise Forbidden(_("Only the entry's agency can attach documents."))
     errors = AttachmentKind().validate({"kind": request.form.get("kind")})
@@ -147,14 +178,15 @@ def upload(entry_id):
         data,
         current_app.config["KIPP_MAX_UPLOAD_BYTES"],
     )
-    db.session.commit()
-    return {
+    body = {  # built before the commit expires `att`, so it is not read again
         "id": att.id,
         "filename": att.filename,
         "size": att.size,
         "sha256": att.sha256,
         "kind": att.kind,
     }
+    db.session.commit()
+    return body
 
 
 def get_attachment(attachment_id: int) -> Attachment:

@@ -129,7 +129,14 @@ def drafted_by(e: Entry, reader: User | None) -> dict:
 
 
 def page(query, page: int, per_page: int, dump) -> dict:
-    """Run `query` (a select of one entity) one page at a time: {"items", "total"}."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    """Run `query` (a select of one entity) one page at a time: {"items", "total"}.
+
+    The total is counted only when the page does not tell it: a page that is not full (or an
+    empty first page) is the last one, so the total is the rows before it plus its own."""
+    offset = (page - 1) * per_page
+    rows = db.session.scalars(query.limit(per_page).offset(offset)).all()
+    if 0 < len(rows) < per_page or (offset == 0 and not rows):
+        total = offset + len(rows)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return {"items": [dump(r) for r in rows], "total": total, "page": page, "per_page": per_page}

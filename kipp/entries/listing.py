@@ -8,7 +8,7 @@ the narrowing (`own_agency_id`, `drafted_by_id`), which is always applied.
 from __future__ import annotations
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from kipp.extensions import db
 from kipp.models import Competition, Entry
@@ -28,7 +28,7 @@ def listing(
     query = (
         select(Entry)
         .where(Entry.competition_id == competition_id)
-        .options(selectinload(Entry.drafted_by))  # `drafted_by_name` without a query per row
+        .options(joinedload(Entry.drafted_by))  # `drafted_by_name` without a query per row
         .order_by(Entry.id)
     )
     if own_agency_id is not None:

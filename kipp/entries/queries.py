@@ -17,7 +17,7 @@ from datetime import datetime
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kipp.clock import now
 from kipp.entries.checks import blockers
@@ -160,7 +160,11 @@ def dashboard(
     query = (
         select(Entry)
         .where(Entry.agency_id == agency_id, Entry.competition_id.in_(ids))
-        .options(selectinload(Entry.attachments), selectinload(Entry.drafted_by))
+        .options(
+            selectinload(Entry.attachments),
+            joinedload(Entry.drafted_by),
+            joinedload(Entry.agency),  # the page names the agency: no query of its own then
+        )
         .order_by(Entry.id)
     )
     if drafted_by_id is not None:
