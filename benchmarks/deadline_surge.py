@@ -209,6 +209,7 @@ def main() -> None:
             "KIPP_CERTIFICATE_KEY": secrets.token_hex(32),
             "KIPP_STORAGE_DIR": str(tmp / "storage"),
             "KIPP_MAIL_URL": f"file://{tmp / 'mail'}",
+            "KIPP_MAIL_FROM": "KIPP <kipp@surge.bench.example>",  # production needs a sender
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/7",
             "REDIS_URL": "redis://127.0.0.1:6379/7",
             "KIPP_CELERY_QUEUE": "kipp_bench_surge",
