@@ -104,6 +104,15 @@ class Client:
         self.conn = None
 
 
+def autosave_body(entry: dict, n: int) -> dict:
+    """The editor's autosave of `entry` (an entry's JSON) for the n-th time: one answer grows,
+    the rest is sent back as it was, with the version it was read at."""
+    answers = dict(entry["answers"])
+    answers["latar_belakang"] = f"{answers.get('latar_belakang', '')} Revisi {n}."
+    body = {k: entry[k] for k in AUTOSAVE_FIELDS} | {"answers": answers}
+    return body | {"version": entry["version"]}
+
+
 def multipart(fields: dict, filename: str, payload: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = [
@@ -152,10 +161,7 @@ def session(c: Client, agency: Agency, plan: dict) -> None:
     path = f"/api/v1/entries/{entry['id']}"
 
     def autosave(n: int) -> None:
-        answers = dict(entry["answers"])
-        answers["latar_belakang"] = f"{answers.get('latar_belakang', '')} Revisi {n}."
-        body = {k: entry[k] for k in AUTOSAVE_FIELDS} | {"answers": answers}
-        body["version"] = entry["version"]
+        body = autosave_body(entry, n)
         saved = json.loads(c.call("autosave", "PATCH", path, 200, headers=auth, json_body=body))
         entry["version"] = saved["version"]
 

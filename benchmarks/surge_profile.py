@@ -109,7 +109,7 @@ class Recorder:
 
 def play(client, rec: Recorder, index: int, email: str, comp: int, password: str, pdf: bytes):
     """One session of benchmarks/_surge_load.py; odd agencies log in through the login page."""
-    from _surge_load import AUTOSAVE_FIELDS, AUTOSAVES
+    from _surge_load import AUTOSAVES, autosave_body
 
     auth: dict[str, str] = {}
     if index % 2:
@@ -130,10 +130,7 @@ def play(client, rec: Recorder, index: int, email: str, comp: int, password: str
     path = f"/api/v1/entries/{entry['id']}"
 
     def autosave(n: int) -> None:
-        answers = dict(entry["answers"])
-        answers["latar_belakang"] = f"{answers.get('latar_belakang', '')} Revisi {n}."
-        body = {k: entry[k] for k in AUTOSAVE_FIELDS} | {"answers": answers}
-        body["version"] = entry["version"]
+        body = autosave_body(entry, n)
         resp = rec.call("autosave", lambda: client.patch(path, json=body, headers=auth), 200)
         entry["version"] = resp.get_json()["version"]
 
