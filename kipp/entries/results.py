@@ -43,23 +43,20 @@ class EntryResult:
 def entry_results(user: User, entries: list[Entry]) -> dict[int, EntryResult]:
     """entry id → its result, for those of `entries` with a tier, a certificate or a score
     sheet to read."""
-    ids = [e.id for e in entries if e.status != "disqualified"]
-    if not ids:
-        return {}
-    by_id = {e.id: e for e in entries}
     # Selections are made from stage `shortlist` on and a competition never goes back, so an
     # entry of an earlier competition has no tier, certificate or shared sheet to look up.
-    judged = [e for e in entries if e.competition.reached(Stage.SHORTLIST)]
-    ids = [e.id for e in judged if e.status != "disqualified"]
+    judged = [
+        e for e in entries if e.status != "disqualified" and e.competition.reached(Stage.SHORTLIST)
+    ]
+    if not judged:
+        return {}
+    by_id = {e.id: e for e in judged}
+    ids = list(by_id)
     tiers: dict[int, set[str]] = {}
-    rows = (
-        db.session.execute(
-            select(SelectionEntry.entry_id, Selection.tier)
-            .join(Selection, Selection.id == SelectionEntry.selection_id)
-            .where(SelectionEntry.entry_id.in_(ids), Selection.status == "final")
-        )
-        if ids
-        else ()
+    rows = db.session.execute(
+        select(SelectionEntry.entry_id, Selection.tier)
+        .join(Selection, Selection.id == SelectionEntry.selection_id)
+        .where(SelectionEntry.entry_id.in_(ids), Selection.status == "final")
     )
     for entry_id, tier in rows:
         tiers.setdefault(entry_id, set()).add(tier)
