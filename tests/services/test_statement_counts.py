@@ -18,13 +18,14 @@ from kipp.extensions import db
 from kipp.models import Competition, User
 from tests.helpers import pdf_bytes
 
-# token, caller; entry with competition and agency, its attachments, the competition's groups
-# and criteria; the UPDATE; then the audit event (`chain`).
-AUTOSAVE = 7
+# token with its user; entry with competition and agency, its attachments, the competition's
+# groups and criteria; the UPDATE; then the audit event (`chain`).
+AUTOSAVE = 6
 # the same reads; the agency row lock and the quota count; the UPDATE; the audit event.
-SUBMIT = 9
-# token, caller, competition; one page of entries with agency and drafter, their attachments.
-ENTRIES_LIST = 5
+SUBMIT = 8
+# token with its user, competition; one page of entries with agency and drafter, their
+# attachments.
+ENTRIES_LIST = 4
 
 
 def chain(is_postgres: bool) -> int:
