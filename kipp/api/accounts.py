@@ -36,8 +36,9 @@ def create_token(data):
     """Exchange e-mail and password for a bearer token (12 h). Throttled: 429 rate_limited."""
     user = authenticate(data["email"], data["password"], request.remote_addr or "?")
     token, row = issue_token(user)
+    body = {"token": token, "expires_at": local(row.expires_at).isoformat()}  # no re-read
     db.session.commit()
-    return {"token": token, "expires_at": local(row.expires_at).isoformat()}
+    return body
 
 
 @blp.delete("/auth/tokens/current")
