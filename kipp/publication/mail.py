@@ -13,12 +13,10 @@ from kipp.clock import local
 from kipp.extensions import db
 from kipp.judging.queries import ROUND_FOR_TIER
 from kipp.mail import notices
-from kipp.mail.outbox import enqueue
+from kipp.mail.outbox import enqueue, language_of
 from kipp.models import Assignment, Competition, Entry, Selection
 from kipp.models.publication import Objection
 from kipp.publication.queries import selection_entries
-
-LANGUAGES = ("id", "en")
 
 
 def results_link(sel_id: int) -> str:
@@ -29,10 +27,6 @@ def results_link(sel_id: int) -> str:
         return adapter.build("public.selection", {"selection_id": sel_id})
     except BuildError:
         return "/"
-
-
-def _language(value: str | None) -> str:
-    return value if value in LANGUAGES else "id"
 
 
 def _not_listed(sel: Selection, listed: set[int]) -> list[Entry]:
@@ -111,7 +105,7 @@ def objection_received(obj: Objection) -> None:
     enqueue(
         "objection_received",
         to=obj.email,
-        language=_language(obj.language),
+        language=language_of(obj.language),
         key=f"objection_received:{obj.reference}",
         context=_objection_context(obj),
     )
@@ -121,7 +115,7 @@ def objection_decided(obj: Objection) -> None:
     enqueue(
         "objection_decided",
         to=obj.email,
-        language=_language(obj.language),
+        language=language_of(obj.language),
         key=f"objection_decided:{obj.reference}",
         context=_objection_context(obj),
     )
