@@ -98,19 +98,22 @@ def _postgres_page_and_facets(filters: Filters, ranked: bool, limit: int, offset
     """PostgreSQL: (the page's ids, the facets) in one statement, in one of three shapes.
 
     Only a text (the common one-word search, often matching most of the directory): the text
-    is matched once (`rows.hits_of`, narrow rows); the facets count `innovation_search` scanned
-    once against the hits (`rows._among`); the page is read from the hits in rank order, joined to
-    their rows one by one until it is full (an incremental sort on the rank).
+    is matched once (`rows.hits_of`: narrow rows of id, rank and facet cell, read from the
+    full-text table alone, which keeps copies of each row's cell and visibility); the facets
+    count the hits per cell; the page is read from the hits in rank order, joined to their
+    rows one by one until it is full (an incremental sort on the rank).
     Nothing at all (the directory's first page): the facets count `innovation_search` scanned
     once; the page is read apart, in year order (the year index).
     Any other filter, with or without a text: one materialized set of matches feeds both, so
     the database may start from whichever side is more selective (a filter, then the text on
     those rows).
-    Measured over 26,000 innovations (benchmarks/public.py), the statement alone, against the
-    third shape for everything: a word in 97 % of them 61 → 48 ms, in 45 % 40 → 36 ms,
-    nothing 29 → 15 ms — the wide matched rows that shape stores and reads twice are what the
-    first two avoid; with a filter it stays the better one (the first two, which cannot start
-    from the filter, measured up to three times slower there).
+    Facets are counted per cell (`facets._grouped`), one integer per row rather than seven
+    values. Measured over 26,000 innovations (benchmarks/public.py, psql, medians), the
+    statement for a word in 97 % of them: 58 ms testing `innovation_search` against the hits
+    and grouping seven values, 53 ms grouping cells, 36 ms reading cells and visibility from
+    the full-text table (the first two shapes avoid storing and reading the wide matched
+    rows twice; with a filter the third stays the better one, measured up to three times
+    faster there).
     The statement is built once per shape (`rows.shape`; building it costs about 2 ms) and
     run with the search's values."""
     key = shape(filters)
@@ -131,8 +134,7 @@ def _page_and_facets_statement(filters: Filters, ranked: bool):
         matches = base(filters, ranked=ranked).cte("matches").prefix_with("MATERIALIZED")
         page = matches
     elif match is not None:
-        hits = hits_of(match)
-        matches = base(filters, ranked=False, hits=hits, among=True)
+        hits = matches = hits_of(match)
         by_rank = select(hits).order_by(hits.c.rank).subquery("hits_by_rank")
         page = base(filters, hits=by_rank).subquery("results")
     else:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from kipp.directory.search import text_match, text_params
 from kipp.directory.visibility import visible_copy
 from kipp.models import Agency, Entry
-from kipp.models.directory import InnovationSearch
+from kipp.models.directory import InnovationDocument, InnovationSearch
 from kipp.models.themes import InnovationProfile
 
 # Made once: an alias made per query costs milliseconds (SQLAlchemy proxies every column).
@@ -71,28 +71,22 @@ def _plain(column):
 
 
 def hits_of(match):
-    """PostgreSQL: the text's matches as (entry_id, rank), read from `innovation_documents`
-    once (a materialized common table expression)."""
-    hits = select(match.key.label("entry_id"), match.rank.label("rank")).select_from(match.source)
-    return hits.where(match.condition).cte("hits").prefix_with("MATERIALIZED")
+    """PostgreSQL: the text's matches that the directory shows, as (entry_id, rank, cell), read
+    from `innovation_documents` alone (its copies of the search row's visibility and facet
+    cell, migration 0021) once: a materialized common table expression."""
+    d = InnovationDocument
+    hits = select(match.key.label("entry_id"), match.rank.label("rank"), d.cell.label("cell"))
+    hits = hits.select_from(match.source).where(d.visible.is_(True), match.condition)
+    return hits.cte("hits").prefix_with("MATERIALIZED")
 
 
-def _among(entry_id, hits):
-    """`entry_id` is one of `hits`, as a hashed subplan: the hits (a narrow id list) are hashed
-    and `innovation_search` scanned against them. `IS TRUE` keeps the planner from turning the
-    test into a join, for which it would hash the wide `innovation_search` rows instead."""
-    return entry_id.in_(select(hits.c.entry_id)).is_(True)
-
-
-def base(
-    filters: Filters, *, ranked: bool = True, full: bool = False, hits=None, among: bool = False
-):
-    """The matching directory rows: id, title, year, tier, the facet dimensions and `rank`
-    (`full` adds summary, agency name and the lineage columns, read from `entries`).
+def base(filters: Filters, *, ranked: bool = True, full: bool = False, hits=None):
+    """The matching directory rows: id, title, year, tier, the facet dimensions, the facet
+    `cell` (PostgreSQL) and `rank` (`full` adds summary, agency name and the lineage columns,
+    read from `entries`).
 
     `hits` (PostgreSQL, `hits_of`): the text's matches already found, as (entry_id, rank), in
-    place of `filters.q`; the rows are joined to them, or with `among` only tested against
-    them (`_among`)."""
+    place of `filters.q`; the rows are joined to them."""
     s = InnovationSearch
     tier = case((s.tier_rank == 2, "final"), (s.tier_rank == 1, "shortlist"), else_=None)
     match = text_match(filters.q) if hits is None else None
@@ -110,6 +104,7 @@ def base(
         s.year.label("year"),
         tier.label("tier"),
         s.is_3t.label("is_3t"),
+        s.cell.label("cell"),
         rank.label("rank"),
     ]
     if full:
@@ -128,8 +123,6 @@ def base(
         query = query.outerjoin(InnovationProfile, InnovationProfile.entry_id == s.entry_id)
     if match is not None:
         query = query.join(match.source, match.key == s.entry_id).where(match.condition)
-    elif hits is not None and among:
-        query = query.where(_among(s.entry_id, hits))
     elif hits is not None:
         query = query.join(hits, hits.c.entry_id == s.entry_id)
     f, v = filters, values(filters)

@@ -1,14 +1,15 @@
 """The search table's copy of the visibility facts (migration 0020) agrees with the rule read
 from `entries`, `competitions` and `selections` after every kind of change, made with plain SQL
-updates so that only the database's triggers can keep the copy current."""
+updates so that only the database's triggers can keep the copy current; on PostgreSQL so do
+the facet cells and the full-text table's copies of cell and visibility (migration 0021)."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 
 from kipp.extensions import db
 from kipp.models import Competition, Entry, Selection, SelectionEntry
-from kipp.models.directory import InnovationSearch
+from kipp.models.directory import DirectoryCell, InnovationDocument, InnovationSearch
 from tests.directory.conftest import VISIBLE
 
 
@@ -47,12 +48,34 @@ def _tiers() -> tuple[dict, dict]:
     return copied, live
 
 
+def _cells_agree(shown: set[int]) -> None:
+    """PostgreSQL (migration 0021): each search row's cell holds its own facet values, and
+    `innovation_documents` copies the row's cell and whether it is shown."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    s, c, d = InnovationSearch, DirectoryCell, InnovationDocument
+    tier = case((s.tier_rank.in_((1, 2)), s.tier_rank), else_=0)
+    rows = db.session.execute(
+        select(s.entry_id, s.cell, d.cell, d.visible)
+        .join(d, d.entry_id == s.entry_id)
+        .outerjoin(c, c.id == s.cell)
+        .where(
+            tuple_(s.year, tier, s.island, s.province, s.kind, s.group, s.is_3t)
+            == tuple_(c.year, c.tier, c.island, c.province, c.kind, c.group, c.is_3t)
+        )
+    ).all()
+    assert len(rows) == db.session.scalar(select(func.count()).select_from(s))
+    assert all(cell is not None and cell == copied for _, cell, copied, _ in rows)
+    assert {entry_id for entry_id, *_, visible in rows if visible} == shown
+
+
 def agree(world) -> set[str]:
     """Assert both readings agree (visibility and tier) and return the visible names."""
     copy, truth = _readings()
     assert copy == truth
     copied, live = _tiers()
     assert copied == live
+    _cells_agree(copy)
     by_id = {e.id: k for k, e in world.e.items()}
     return {by_id[i] for i in copy if i in by_id}
 
