@@ -25,6 +25,7 @@ from flask import Flask, current_app, g, has_request_context, redirect, request,
 from flask_login import login_user
 from sqlalchemy import delete, or_, select, true, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from kipp.clock import now
 from kipp.extensions import db, login_manager
@@ -117,7 +118,12 @@ def revoke_other_sessions(user: User) -> None:
 
 
 def _alive(key: str) -> UserSession | None:
-    row = db.session.scalar(select(UserSession).where(UserSession.key_hash == _digest(key)))
+    """The live session row of `key`, read with its user in one statement."""
+    row = db.session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.key_hash == _digest(key))
+    )
     if row is None or row.revoked_at is not None:
         return None
     at = now()

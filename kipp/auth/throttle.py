@@ -51,9 +51,11 @@ def begin_attempt(email: str, ip: str) -> int:
     at = now()
     row = LoginFailure(email=_email(email), ip=ip[:64], at=at)
     db.session.add(row)
+    db.session.flush()
+    attempt_id = row.id  # read now: the commit expires the row, and reading it then costs a query
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < at - timedelta(days=1)))
     db.session.commit()
-    return row.id
+    return attempt_id
 
 
 def account_refused(email: str, attempt_id: int) -> bool:
