@@ -36,11 +36,33 @@ class Results:
     facets: dict = field(default_factory=dict)
 
 
-def _custom_plans() -> None:
+def _text_alone(filters: Filters) -> bool:
+    """The search has a text and no other criterion (`_postgres_page_and_facets`'s first
+    shape)."""
+    return text_match(filters.q) is not None and not any(k != "q" for k in filters.active())
+
+
+def _custom_plans(index_match: bool) -> None:
     """PostgreSQL: plan each search for its own words. The driver prepares a statement run
-    often, and a generic plan cannot know how common a word is (a common word wants a scan, a
-    rare one the GIN index): measured, generic plans cost up to ten times more."""
-    if db.engine.dialect.name == "postgresql":
+    often, and a generic plan cannot know how common a word is: measured, generic plans cost
+    up to ten times more.
+    With `index_match` (a text alone, on PostgreSQL with facets), the text is also matched
+    through the full-text index whatever the word: the planner prices the index's bitmap above
+    a scan testing every document for a word in many of them, but measured over 26,000
+    innovations (in-process, medians of 25 alternated runs) the bitmap made a search for a
+    word in 45 % of them 60 → 45 ms and in 2 % 43 → 26 ms, and one in 97 % no slower. Nothing
+    else in that statement can scan instead (its other reads are by key), and the setting is
+    restored right after it (`_postgres_page_and_facets`)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    if index_match:
+        db.session.execute(
+            text(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                "set_config('enable_seqscan', 'off', true)"
+            )
+        )
+    else:
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
@@ -76,10 +98,11 @@ def _search(filters: Filters, page: int, per_page: int, facets: bool) -> Results
     statement that matches the text once; on SQLite from two."""
     from kipp.directory.items import items_of
 
-    _custom_plans()
+    postgres = db.engine.dialect.name == "postgresql"
+    _custom_plans(facets and postgres and _text_alone(filters))
     offset = (page - 1) * per_page
     ranked = text_match(filters.q) is not None
-    if facets and db.engine.dialect.name == "postgresql":
+    if facets and postgres:
         ids, found = _postgres_page_and_facets(filters, ranked, per_page, offset)
     else:
         sub = base(filters, ranked=ranked).subquery("results")
@@ -120,7 +143,11 @@ def _postgres_page_and_facets(filters: Filters, ranked: bool, limit: int, offset
     statement = _statements.get(key)
     if statement is None:
         statement = _statements[key] = _page_and_facets_statement(filters, ranked)
-    return page_and_facets(statement, values(filters) | {"limit": limit, "offset": offset})
+    params = values(filters) | {"limit": limit, "offset": offset}
+    found = page_and_facets(statement, params)
+    if _text_alone(filters):
+        db.session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))  # see _custom_plans
+    return found
 
 
 _statements: dict = {}  # shape (`rows.shape`) → its page-and-facets statement
