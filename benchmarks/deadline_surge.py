@@ -10,16 +10,20 @@ each with one agency account and `--drafts` complete drafts, through the app's s
 - a bare Flask app answering "hello" (benchmarks/_surge_bare.py).
 
 A separate process (benchmarks/_surge_load.py) plays the traffic at each level of `--levels`
-concurrent clients, closed loop with no think time, keep-alive connections: first the bare app
+concurrent clients, closed loop with no think time, keep-alive connections (sync workers close
+each one after its answer; the clients then reconnect): first the bare app
 (`GET /`), then KIPP: agency sessions that log in (API token or login page), read their
 entries, autosave a draft with its version, upload a small PDF, submit, and read the dashboard.
 Each level and target stops after `--requests` responses or `--seconds`, whichever is first.
 
-Why gthread (the default `--worker-class`, 4 threads a worker): a login spends most of its
-time in Argon2id and every request waits on PostgreSQL, and both release the GIL, so a worker's
-other threads serve the short requests meanwhile instead of queueing them behind a login as a
-sync worker does; and gthread keeps connections alive, as the editor's autosave reuses its
-connection (`--worker-class sync` measures the other choice).
+Why sync workers (the default `--worker-class`): under this load the server is saturated, and
+one request at a time per process serves it best. Measured at 32 clients (2026-12-07, two runs
+each, 2,000 requests): gthread with 4 threads a worker p95 515–614 ms, with 1 thread 335–343
+ms, sync 311–325 ms, at the same throughput (127–143 req/s). Threads share one interpreter
+lock: each request's time stretches while the others run, and a worker's threads hold more
+PostgreSQL transactions open at once. A proxy in front (docs/deploy.md) keeps the browsers'
+connections alive and buffers slow clients, which is what gthread's threads would otherwise
+be for. `--worker-class gthread --threads N` measures the other choice.
 
 It prints the Argon2id cost of one login with the app's parameters and with the two OWASP
 minimum profiles; per level and target req/s, p50/p95/p99 latency (ms), unexpected responses
@@ -65,8 +69,8 @@ def options() -> argparse.Namespace:
     p.add_argument("--levels", default="1,4,8,16,32", help="concurrent clients, comma-separated")
     p.add_argument("--requests", type=int, default=2000, help="per level and target")
     p.add_argument("--seconds", type=float, default=45.0, help="per level and target")
-    p.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
-    p.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
+    p.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    p.add_argument("--threads", type=int, default=4, help="per worker (gthread only)")
     p.add_argument("--pdf-kb", type=int, default=40, help="size of the uploaded PDF")
     p.add_argument(
         "--argon2",
