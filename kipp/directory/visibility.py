@@ -7,7 +7,10 @@ published selection (`Selection.published_at` set), or its competition is `award
   (`is_visible`, which `kipp.permissions.in_directory` asks, and the lineage counts).
 - `visible_copy()` states it on `innovation_search` alone, whose copies the database's
   triggers keep (migrations 0011 and 0020): what every directory list reads
-  (`kipp.directory.queries`). `tests/directory/test_visibility_copy.py` holds them equal.
+  (`kipp.directory.queries`).
+- On PostgreSQL the SQL function `kipp_shown` (migration 0021) states it on the same copies,
+  for the triggers that copy it onto `innovation_documents` (`visible`), which a text search
+  reads. `tests/directory/test_visibility_copy.py` holds all three equal.
 """
 
 from __future__ import annotations
