@@ -61,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     )
     init_login(app)
     forms_i18n.install()
+    from kipp.transaction_end import init_transaction_end
+
+    init_transaction_end(app)  # read-only requests end with COMMIT (keeps prepared statements)
 
     from kipp import models  # noqa: F401  (register tables)
     from kipp.documents import on_close
