@@ -1,13 +1,18 @@
 """How a request's database transaction ends when the request only read.
 
 Guarantees (PostgreSQL; SQLite is left as it was)
-- A request that ends without an exception, whose transaction ran only reads (statements
-  beginning SELECT, SHOW or SET) and holds no pending ORM change, ends that transaction with
-  COMMIT. For such a transaction COMMIT does what ROLLBACK does: nothing was written, and locks
-  and `SET LOCAL` settings end with it either way.
-- Anything else — an INSERT, UPDATE or DELETE, a WITH (which may write), any other statement,
-  an unflushed change, an exception — leaves the transaction as it is, and Flask-SQLAlchemy's
-  teardown rolls it back, as before: a rejected request still changes nothing.
+- A request that ends without an exception, whose transaction ran only reads (`reads_only`:
+  statements beginning SELECT, SHOW, SET or WITH that name no writing command) and holds no
+  pending ORM change, ends that transaction with COMMIT. For such a transaction COMMIT does
+  what ROLLBACK does: nothing was written, and locks and `SET LOCAL` settings end with it
+  either way.
+- Anything else — an INSERT, UPDATE or DELETE, a WITH holding one, a SELECT … FOR UPDATE, any
+  other statement, an unflushed change, an exception — leaves the transaction as it is, and
+  Flask-SQLAlchemy's teardown rolls it back, as before: a rejected request still changes
+  nothing.
+
+KIPP's requests call no writing function from a SELECT (the indexing functions run from
+triggers, migrations and `flask directory reindex` only).
 
 Why: psycopg forgets every prepared statement on ROLLBACK and deallocates them on the server.
 With read requests ending in ROLLBACK, no statement stayed prepared from one request to the
@@ -30,12 +35,19 @@ from kipp.extensions import db
 
 log = logging.getLogger(__name__)
 
-_READ = re.compile(r"\s*(SELECT|SHOW|SET)\b", re.IGNORECASE)
+_READ = re.compile(r"\s*(SELECT|SHOW|SET|WITH)\b", re.IGNORECASE)
+_WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|LOCK|CALL|DO)\b", re.IGNORECASE)
 WROTE = "kipp_wrote"  # key in the DBAPI connection's `info`: this transaction ran a non-read
 
 
+def reads_only(statement: str) -> bool:
+    """A read: begins SELECT, SHOW, SET or WITH, and names no writing command anywhere (so a
+    WITH holding an UPDATE, or a SELECT … FOR UPDATE, counts as a write)."""
+    return bool(_READ.match(statement)) and not _WRITE.search(statement)
+
+
 def _note(conn, cursor, statement, parameters, context, executemany) -> None:
-    if not _READ.match(statement):
+    if not reads_only(statement):
         conn.info[WROTE] = True
 
 

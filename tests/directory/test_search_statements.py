@@ -24,25 +24,25 @@ def statements(app):
 
 
 @pytest.mark.parametrize("spec", [{"q": "kesehatan"}, {}, {"island": "papua"}])
-def test_a_search_runs_three_statements_whatever_its_size(world, statements, spec):
-    """PostgreSQL: the planner settings, the page with every facet, the items with their
-    lineage; a text alone adds one, the planner's setting restored after the page (the text is
-    matched through the index: `queries._custom_plans`). SQLite: the page, every facet, the
-    items with their lineage."""
+def test_a_search_runs_the_same_few_statements_whatever_its_size(world, statements, spec):
+    """PostgreSQL: the planner settings, the page with every facet, the settings restored, the
+    items with their lineage (`queries._custom_plans`, `queries._planner_defaults`). SQLite:
+    the page, every facet, the items with their lineage."""
     from kipp.directory.queries import Filters, search
 
-    restored = int(bool(spec.get("q")) and db.engine.dialect.name == "postgresql")
+    postgres = db.engine.dialect.name == "postgresql"
     for per_page in (1, 20):
         statements.clear()
         found = search(Filters(**spec), 1, per_page)
-        assert found.items and len(statements) == 3 + restored
-        if restored:
-            assert "enable_seqscan" in statements[0] and "TO DEFAULT" in statements[2]
+        assert found.items and len(statements) == (4 if postgres else 3)
+        if postgres:
+            assert "plan_cache_mode" in statements[0] and "TO DEFAULT" in statements[2]
+            assert ("enable_seqscan" in statements[0]) == bool(spec.get("q"))
 
 
-def test_the_index_setting_lasts_for_the_page_statement_only(world, app):
-    """PostgreSQL: after a text search the transaction plans as before (sequential scans
-    allowed again)."""
+def test_the_planner_settings_last_for_the_search_only(world, app):
+    """PostgreSQL: after a search the transaction plans as before (sequential scans allowed,
+    plans chosen as usual), so the items and whatever follows use their kept plans."""
     from sqlalchemy import text
 
     from kipp.directory.queries import Filters, search
@@ -50,8 +50,10 @@ def test_the_index_setting_lasts_for_the_page_statement_only(world, app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite has no planner settings")
     app.config["KIPP_PAGE_CACHE"] = False
-    assert search(Filters(q="kesehatan"), 1, 20).items
-    assert db.session.scalar(text("SHOW enable_seqscan")) == "on"
+    for spec in ({"q": "kesehatan"}, {}, {"island": "papua"}):
+        assert search(Filters(**spec), 1, 20).items
+        assert db.session.scalar(text("SHOW enable_seqscan")) == "on"
+        assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ def served(database, tmp_path):
     def read():
         db.session.execute(select(LoginFailure.id).where(LoginFailure.email == EMAIL)).all()
         db.session.execute(text("SET LOCAL work_mem = '8MB'"))
+        db.session.execute(text("WITH x AS (SELECT 1 AS one) SELECT one FROM x")).all()
         return "read"
 
     @app.get("/t/write")
@@ -51,8 +52,14 @@ def served(database, tmp_path):
 
     @app.get("/t/with")
     def with_query():
-        db.session.execute(text("WITH x AS (SELECT 1 AS one) SELECT one FROM x")).all()
-        return "a WITH, counted as a write"
+        written = failure().returning(LoginFailure.id).cte("written")
+        db.session.execute(select(written.c.id)).all()
+        return "a WITH holding an INSERT"
+
+    @app.get("/t/for-update")
+    def for_update():
+        db.session.execute(select(LoginFailure.id).with_for_update()).all()
+        return "a lock: counted as a write"
 
     @app.get("/t/fail")
     def fail():
@@ -90,7 +97,7 @@ def test_a_read_only_request_commits_and_keeps_prepared_statements(served):
     assert any("login_failures" in s for s in prepared)
 
 
-@pytest.mark.parametrize("path", ["/t/write", "/t/pending", "/t/with", "/t/fail"])
+@pytest.mark.parametrize("path", ["/t/write", "/t/pending", "/t/with", "/t/for-update", "/t/fail"])
 def test_anything_else_is_rolled_back(served, path):
     app, commits = served
     response = app.test_client().get(path)
@@ -108,3 +115,27 @@ def test_a_write_then_a_read_on_the_same_connection_are_told_apart(served):
     assert client.get("/t/read").status_code == 200
     assert commits == [1]
     assert _stored(app) == 0
+
+
+@pytest.mark.parametrize(
+    "statement, read",
+    [
+        ("SELECT 1", True),
+        ("  select * from entries where updated_at > now()", True),
+        ("SHOW plan_cache_mode", True),
+        ("SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT", True),
+        ("WITH hits AS MATERIALIZED (SELECT 1) SELECT * FROM hits", True),
+        ("WITH old AS (SELECT 1) UPDATE audit_heads SET seq = 2", False),
+        ("WITH n AS (INSERT INTO t VALUES (1) RETURNING id) SELECT id FROM n", False),
+        ("SELECT id FROM entries FOR UPDATE", False),
+        ("INSERT INTO t VALUES (1)", False),
+        ("update t set a = 1", False),
+        ("DELETE FROM t", False),
+        ("TRUNCATE t", False),
+        ("CREATE TABLE t (a int)", False),
+    ],
+)
+def test_what_counts_as_a_read(statement, read):
+    from kipp.transaction_end import reads_only
+
+    assert reads_only(statement) is read
