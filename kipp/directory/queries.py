@@ -6,9 +6,9 @@ search table, `visible_copy()`. Nothing else is ever returned (the pages and the
 
 Guarantees: filters and text travel as bound parameters; a page costs the same few queries
 whatever its size (the page and every facet at once over one common table expression: one
-statement on PostgreSQL, two on SQLite), plus one for the page's items with their lineage
-(`items.items_of`); without `q` the order is newest year first, then title, then id; with `q`
-best match first, then the same.
+statement on PostgreSQL, between the planner settings and their restoring; two on SQLite),
+plus one for the page's items with their lineage (`items.items_of`); without `q` the order
+is newest year first, then title, then id; with `q` best match first, then the same.
 """
 
 from __future__ import annotations
