@@ -20,7 +20,7 @@ from sqlalchemy import Integer, bindparam, func, select, text
 
 from kipp.directory.facets import counts, order, page_and_facets, page_and_facets_statement
 from kipp.directory.rows import Filters, base, hits_of, shape, values
-from kipp.directory.search import text_match
+from kipp.directory.search import has_words, text_match
 from kipp.directory.visibility import visible
 from kipp.extensions import db
 from kipp.models import Competition, Entry
@@ -39,7 +39,7 @@ class Results:
 def _text_alone(filters: Filters) -> bool:
     """The search has a text and no other criterion (`_postgres_page_and_facets`'s first
     shape)."""
-    return text_match(filters.q) is not None and not any(k != "q" for k in filters.active())
+    return has_words(filters.q) and not any(k != "q" for k in filters.active())
 
 
 def _custom_plans(index_match: bool) -> None:
